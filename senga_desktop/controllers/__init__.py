@@ -1,0 +1,1 @@
+"""Use cases of the app: Qt-free, one unit of work per call, returning frozen dataclasses."""

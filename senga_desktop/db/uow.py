@@ -1,0 +1,33 @@
+"""The unit of work: one session per user action, committed once, rolled back on any error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from senga_desktop.db.failures import storage_failure
+
+
+@contextmanager
+def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose work is committed when the block ends normally and undone otherwise.
+
+    A lost connection or an unwritable file surfaces as ``StorageUnavailable`` with a message that
+    says what to do; nothing is half-written because the transaction is rolled back.
+    """
+    session = sessions()
+    try:
+        yield session
+        session.commit()
+    except (OperationalError, InterfaceError) as exc:
+        session.rollback()
+        bind = session.get_bind()
+        raise storage_failure(exc, bind.engine.url) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,80 @@
+"""The vocabulary every layer shares: roles, statuses and other closed sets of values.
+
+Kept apart from the database models so that screens and the planning engine can use the same words
+without importing SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a signed-in person may do; see the permission matrix in README.md."""
+
+    USER = "user"  # a dispatcher
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"
+    ASSIGNED = "assigned"
+    IN_TRANSIT = "in_transit"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class SpecialHandling(StrEnum):
+    """Handling an order needs, which a truck must be capable of."""
+
+    REFRIGERATED = "refrigerated"
+    FRAGILE = "fragile"
+    HAZARDOUS = "hazardous"
+    TAIL_LIFT = "tail_lift"
+    COVERED = "covered"
+
+
+class VehicleStatus(StrEnum):
+    AVAILABLE = "available"
+    ON_ROUTE = "on_route"
+    MAINTENANCE = "maintenance"
+    OFF_DUTY = "off_duty"
+    RETIRED = "retired"
+
+
+class RouteStatus(StrEnum):
+    PROPOSED = "proposed"  # part of a planning decision not yet committed
+    PLANNED = "planned"  # committed: the truck is reserved, the orders assigned
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    DISCARDED = "discarded"  # its decision was discarded; kept for the audit trail
+
+
+class StopType(StrEnum):
+    PICKUP = "pickup"
+    DELIVERY = "delivery"
+
+
+class DecisionType(StrEnum):
+    PLANNING = "planning"
+    REPLANNING = "replanning"
+    SIMULATION = "simulation"
+
+
+class PolicyName(StrEnum):
+    """Powell's four classes of policy."""
+
+    PFA = "pfa"  # policy function approximation: a rule
+    CFA = "cfa"  # cost function approximation: a tuned deterministic optimisation
+    VFA = "vfa"  # value function approximation
+    DLA = "dla"  # direct lookahead over sampled futures
