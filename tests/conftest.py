@@ -8,6 +8,7 @@ or unreachable server fails the run instead of quietly testing SQLite alone.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import uuid
@@ -20,8 +21,8 @@ from sqlalchemy.engine import make_url
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from senga_desktop.db import migrate  # noqa: E402
-from senga_desktop.db.engine import Database, open_database  # noqa: E402
+from senga_desktop.db import migrate
+from senga_desktop.db.engine import Database, open_database
 
 PG_URL = os.environ.get("SENGA_TEST_POSTGRES_URL", "").strip()
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -54,6 +55,18 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("SENGA_DATABASE_URL", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def _drop_log_handlers() -> Iterator[None]:
+    """The CLI and the app attach log handlers to the root logger; detach them after each test
+    so no handler outlives the stream or folder it writes to."""
+    yield
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_senga", False):
+            root.removeHandler(handler)
+            handler.close()
 
 
 def _pg_connect(database: str = "postgres") -> psycopg.Connection[tuple[object, ...]]:
@@ -135,7 +148,9 @@ def _migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
 
 
 @pytest.fixture
-def migrated_url(backend: str, tmp_path: Path, _migrated_templates: dict[str, str]) -> Iterator[str]:
+def migrated_url(
+    backend: str, tmp_path: Path, _migrated_templates: dict[str, str]
+) -> Iterator[str]:
     """The URL of a new database already at the latest schema revision."""
     if backend == "sqlite":
         target = tmp_path / "senga-test.sqlite3"

@@ -39,6 +39,8 @@ def backup_sqlite(database: Database, destination: Path) -> Path:
 
 def backup_database(database: Database, destination: Path) -> Path:
     """Back up either backend; PostgreSQL needs ``pg_dump`` on the PATH."""
+    if destination.exists():
+        raise StorageUnavailable(f"{destination} exists already; choose another name.")
     if database.backend == "sqlite":
         return backup_sqlite(database, destination)
     url = database.url
@@ -52,6 +54,10 @@ def backup_database(database: Database, destination: Path) -> Path:
             "This is a PostgreSQL database: back it up with PostgreSQL's own pg_dump, which is "
             f"not installed here. On a machine that has it run:  {hint}"
         )
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageUnavailable(f"Cannot create the folder {destination.parent}: {exc}.") from exc
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = url.password  # never on the command line, where ps would show it

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DatabaseError, DBAPIError, InterfaceError, OperationalError
 
 from senga_desktop.db.engine import mask_url, sqlite_path
 from senga_desktop.errors import StorageUnavailable
@@ -67,6 +67,12 @@ _PG_HINTS = (
         "administrator for the needed rights.",
     ),
 )
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database cannot be reached, opened or written (as opposed to a
+    refused statement such as a broken constraint, which is the caller's to handle)."""
+    return isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError
 
 
 def storage_failure(exc: BaseException, url: URL) -> StorageUnavailable:

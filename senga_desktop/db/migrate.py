@@ -22,12 +22,12 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, inspect
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from senga_desktop.db.backup import backup_sqlite
 from senga_desktop.db.base import Base
 from senga_desktop.db.engine import Database, sqlite_path
-from senga_desktop.db.failures import storage_failure
+from senga_desktop.db.failures import is_storage_failure, storage_failure
 from senga_desktop.errors import StorageUnavailable
 from senga_desktop.paths import migrations_dir
 
@@ -68,8 +68,10 @@ def connect(database: Database) -> Iterator[Connection]:
     try:
         with database.engine.begin() as connection:
             yield connection
-    except (OperationalError, InterfaceError) as exc:
-        raise storage_failure(exc, database.url) from exc
+    except DBAPIError as exc:
+        if is_storage_failure(exc):
+            raise storage_failure(exc, database.url) from exc
+        raise
 
 
 def current_revision(database: Database) -> str | None:

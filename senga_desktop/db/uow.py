@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from senga_desktop.db.failures import storage_failure
+from senga_desktop.db.failures import is_storage_failure, storage_failure
 
 
 @contextmanager
@@ -22,10 +22,11 @@ def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except (OperationalError, InterfaceError) as exc:
+    except DBAPIError as exc:
         session.rollback()
-        bind = session.get_bind()
-        raise storage_failure(exc, bind.engine.url) from exc
+        if is_storage_failure(exc):
+            raise storage_failure(exc, session.get_bind().engine.url) from exc
+        raise
     except BaseException:
         session.rollback()
         raise
