@@ -59,3 +59,11 @@ class StorageUnavailable(SengaError):
 
 class PlanningCancelled(SengaError):
     """The user cancelled a planning run before it finished."""
+
+
+class AuthenticationFailed(SengaError):
+    """Signing in failed; the message never says whether the user name exists."""
+
+
+class AccountLocked(AuthenticationFailed):
+    """Too many failed sign-ins: the account is locked for a while (or until an admin unlocks)."""

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import MetaData
 
 from senga_desktop.config import DatabaseSetting, resolve_database
 from senga_desktop.db import migrate
-from senga_desktop.db.backup import backup_database, backup_sqlite
+from senga_desktop.db.backup import backup_database, backup_path_beside, backup_sqlite
 from senga_desktop.db.engine import Database, open_database, sqlite_path
 from senga_desktop.db.health import HealthReport, check_health
 from senga_desktop.db.migrate import UpgradeResult, connect
@@ -75,8 +74,7 @@ def reset(database: Database) -> Path | None:
     copy = None
     path = sqlite_path(database.url)
     if path is not None and path.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        copy = backup_sqlite(database, path.with_name(f"{path.name}.before-reset-{stamp}.bak"))
+        copy = backup_sqlite(database, backup_path_beside(path, "before-reset"))
     with connect(database) as connection:
         existing = MetaData()
         existing.reflect(connection)

@@ -7,12 +7,24 @@ import shutil
 import sqlite3
 import subprocess
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 from senga_desktop.db.engine import Database, sqlite_path
 from senga_desktop.errors import StorageUnavailable
 
 PG_DUMP_TIMEOUT_S = 3600
+
+
+def backup_path_beside(path: Path, label: str) -> Path:
+    """A new file name next to ``path`` that says why and when the copy was taken."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    candidate = path.with_name(f"{path.name}.{label}-{stamp}.bak")
+    n = 2
+    while candidate.exists():  # two copies within one second: number them
+        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{n}.bak")
+        n += 1
+    return candidate
 
 
 def backup_sqlite(database: Database, destination: Path) -> Path:

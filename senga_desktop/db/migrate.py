@@ -11,7 +11,6 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ from alembic.util import CommandError
 from sqlalchemy import Connection, inspect
 from sqlalchemy.exc import DBAPIError
 
-from senga_desktop.db.backup import backup_sqlite
+from senga_desktop.db.backup import backup_path_beside, backup_sqlite
 from senga_desktop.db.base import Base
 from senga_desktop.db.engine import Database, sqlite_path
 from senga_desktop.db.failures import is_storage_failure, storage_failure
@@ -100,8 +99,7 @@ def upgrade(database: Database, *, target: str = "head", backup: bool = True) ->
     backup_path = None
     path = sqlite_path(database.url)
     if backup and path is not None and has_tables:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        backup_path = path.with_name(f"{path.name}.before-{before or 'unversioned'}-{stamp}.bak")
+        backup_path = backup_path_beside(path, f"before-{before or 'unversioned'}")
         backup_sqlite(database, backup_path)
         log.info("Backed up %s to %s before upgrading", path, backup_path)
     _run(database, lambda config: command.upgrade(config, target))

@@ -5,10 +5,12 @@ from senga_desktop.db.models.customers import Customer
 from senga_desktop.db.models.decisions import Decision, OperationalOutcome
 from senga_desktop.db.models.orders import Order
 from senga_desktop.db.models.routes import Route, RouteStop
+from senga_desktop.db.models.settings import AppSetting
 from senga_desktop.db.models.users import User
 from senga_desktop.db.models.vehicles import Vehicle
 
 __all__ = [
+    "AppSetting",
     "AuditLog",
     "Customer",
     "Decision",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, false, true
+from sqlalchemy import CheckConstraint, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from senga_desktop.db.base import Base, TimestampMixin
@@ -25,3 +25,13 @@ class User(TimestampMixin, Base):
     is_active: Mapped[bool] = mapped_column(server_default=true())
     is_superuser: Mapped[bool] = mapped_column(server_default=false())
     last_login: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Sign-in protection: consecutive failures lock the account until ``locked_until``.
+    failed_login_count: Mapped[int] = mapped_column(server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when an administrator resets the password: the user must choose a new one.
+    must_change_password: Mapped[bool] = mapped_column(server_default=false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        CheckConstraint("failed_login_count >= 0", name="failed_logins_not_negative"),
+    )
