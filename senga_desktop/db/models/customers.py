@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from senga_desktop.db.base import Base, TimestampMixin
@@ -28,5 +28,7 @@ class Customer(TimestampMixin, Base):
     address: Mapped[str | None] = mapped_column(Text)
     constraints: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
     preferences: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+    # Customers are deactivated rather than deleted: their orders keep pointing at them.
+    is_active: Mapped[bool] = mapped_column(server_default=true())
 
     orders: Mapped[list[Order]] = relationship(back_populates="customer", passive_deletes="all")

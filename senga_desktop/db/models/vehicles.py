@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, Index, String
+from sqlalchemy import CheckConstraint, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from senga_desktop.db.base import Base, TimestampMixin, VersionedMixin
@@ -27,6 +27,7 @@ class Vehicle(VersionedMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vehicle_id: Mapped[str] = mapped_column(String(32), unique=True)
+    registration_plate: Mapped[str | None] = mapped_column(String(16), unique=True)
     vehicle_type: Mapped[str] = mapped_column(String(64))
     capacity_weight_tonnes: Mapped[Decimal] = mapped_column(quantity())
     capacity_volume_m3: Mapped[Decimal] = mapped_column(quantity())
@@ -37,6 +38,14 @@ class Vehicle(VersionedMixin, TimestampMixin, Base):
     available_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     fuel_cost_per_km: Mapped[Decimal] = mapped_column(money())
     driver_cost_per_hour: Mapped[Decimal] = mapped_column(money())
+    # KES charged to a plan for each truck it uses (depreciation, insurance, turn-boy's day).
+    fixed_cost_kes: Mapped[Decimal] = mapped_column(money(), server_default="0")
+    max_shift_hours: Mapped[Decimal] = mapped_column(quantity(), server_default="10")
+    # SpecialHandling values the truck can serve: refrigerated, tail_lift, hazardous, covered…
+    capabilities: Mapped[list[str]] = mapped_column(
+        JSONDoc, default=list, server_default=text("'[]'")
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
 
     # Trucks with route history are retired, not deleted (RESTRICT on routes.vehicle_id).
     routes: Mapped[list[Route]] = relationship(back_populates="vehicle", passive_deletes="all")
@@ -47,6 +56,8 @@ class Vehicle(VersionedMixin, TimestampMixin, Base):
         CheckConstraint("capacity_volume_m3 > 0", name="volume_capacity_positive"),
         CheckConstraint("fuel_cost_per_km >= 0", name="fuel_cost_not_negative"),
         CheckConstraint("driver_cost_per_hour >= 0", name="driver_cost_not_negative"),
+        CheckConstraint("fixed_cost_kes >= 0", name="fixed_cost_not_negative"),
+        CheckConstraint("max_shift_hours > 0 AND max_shift_hours <= 24", name="shift_in_a_day"),
         Index("ix_vehicles_status_available", "status", "available_at"),
         Index("ix_vehicles_type_status", "vehicle_type", "status"),
     )
