@@ -77,8 +77,18 @@ class Actor:
         return permission in ROLE_PERMISSIONS[self.role]
 
 
-def authorize(session: Session, actor: Actor, permission: Permission) -> User:
-    """The actor's current account row if it may do ``permission``; PermissionDenied otherwise."""
+#: The ``senga`` command line. Whoever can run it against a database can reach that database
+#: directly too, so it acts with every permission; its changes are audited under this name.
+COMMAND_LINE = Actor(user_id=0, username="(command line)", role=Role.ADMIN)
+
+
+def authorize(session: Session, actor: Actor, permission: Permission) -> User | None:
+    """The actor's current account row if it may do ``permission``; PermissionDenied otherwise.
+
+    ``None`` for :data:`COMMAND_LINE`, which has no account.
+    """
+    if actor is COMMAND_LINE:
+        return None
     user = session.get(User, actor.user_id)
     if user is None or not user.is_active:
         raise PermissionDenied("Your account is no longer active. Sign in again.")

@@ -64,4 +64,8 @@ class Order(VersionedMixin, TimestampMixin, Base):
         Index("ix_orders_city_status", "destination_city", "status"),
         Index("ix_orders_customer_created", "customer_id", "created_at"),
         Index("ix_orders_assigned_route", "assigned_route_id"),
+        # The order list sorts and filters by these on 100,000+ rows.
+        Index("ix_orders_created", "created_at"),
+        Index("ix_orders_window_start", "time_window_start"),
+        Index("ix_orders_customer_status", "customer_id", "status"),
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from senga_desktop.db.base import Base, TimestampMixin, VersionedMixin
@@ -43,6 +43,9 @@ class Route(VersionedMixin, TimestampMixin, Base):
     actual_distance_km: Mapped[Decimal | None] = mapped_column(quantity())
     actual_duration_minutes: Mapped[int | None]
     actual_cost_kes: Mapped[Decimal | None] = mapped_column(money())
+    # Set when something happened to a committed route that a dispatcher must look at, e.g. its
+    # truck was sent to maintenance; cleared when they have dealt with it.
+    attention_reason: Mapped[str | None] = mapped_column(Text)
 
     vehicle: Mapped[Vehicle] = relationship(back_populates="routes")
     decision: Mapped[Decision | None] = relationship(back_populates="routes")
