@@ -1,9 +1,9 @@
 """The composition root and the ``senga-desktop`` entry point.
 
-Here, and only here, the pieces meet: the settings name a database, the controllers that use it
-are handed to the UI in an :class:`~senga_desktop.ui.context.AppContext`, and the main window is
-shown. The database is opened (and migrated) on a worker thread, so the window appears at once
-even when the server is slow or down.
+Here the pieces meet: logging, the Qt application and its look, the crash handler, the task
+runner and the :class:`~senga_desktop.ui.context.AppContext`, and the main window. The window
+opens (and migrates) the database on a worker thread, so it appears at once even when the server
+is slow or down, then asks who is signing in.
 """
 
 from __future__ import annotations
@@ -16,45 +16,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from senga_desktop import APP_NAME, __version__
-from senga_desktop.controllers.database import OpenedDatabase, health, open_configured
-from senga_desktop.controllers.overview import depot_overview
 from senga_desktop.logs import setup_logging
-from senga_desktop.ui.context import APPLICATION_NAME, ORGANIZATION_NAME, AppContext, Controllers
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from senga_desktop.ui.tasks import BaseTaskRunner
-
 log = logging.getLogger(__name__)
-
-
-def build_controllers(*, demo: bool = False) -> Controllers:
-    """The controller calls the UI may make, with ``--demo`` folded into opening."""
-
-    def open_database(cli_url: str | None) -> OpenedDatabase:
-        opened = open_configured(cli_url)
-        if demo:
-            # Imported here so a normal start does not load the demo generator and gazetteer.
-            from senga_desktop.controllers.demo_data import seed_demo
-
-            try:
-                seed_demo(opened.database.sessions)  # it logs what it added
-            except BaseException:
-                opened.database.dispose()
-                raise
-        return opened
-
-    return Controllers(open_database=open_database, depot_overview=depot_overview, health=health)
-
-
-def build_context(
-    *, runner: BaseTaskRunner, database_url: str | None = None, demo: bool = False
-) -> AppContext:
-    """The context the window needs; the database itself is opened by the window."""
-    return AppContext(
-        controllers=build_controllers(demo=demo), runner=runner, database_url=database_url
-    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -124,8 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Qt is loaded only now, so `--version` and `--help` stay quick and need no Qt libraries.
     from PySide6.QtWidgets import QApplication
 
+    from senga_desktop.ui.context import APPLICATION_NAME, ORGANIZATION_NAME, AppContext
     from senga_desktop.ui.errors import install_excepthook
-    from senga_desktop.ui.main_window import MainWindow
+    from senga_desktop.ui.shell.main_window import MainWindow
+    from senga_desktop.ui.style import apply_app_style
     from senga_desktop.ui.tasks import TaskRunner
 
     program = sys.argv[0] if sys.argv else "senga-desktop"
@@ -134,11 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     QApplication.setOrganizationName(ORGANIZATION_NAME)
     QApplication.setApplicationVersion(__version__)
     QApplication.setApplicationDisplayName(APP_NAME)
+    apply_app_style(app)
 
     window: MainWindow | None = None
     install_excepthook(lambda: window)
     runner = TaskRunner()
-    context = build_context(runner=runner, database_url=args.database_url, demo=args.demo)
+    context = AppContext(runner=runner, database_url=args.database_url, demo=args.demo)
     window = MainWindow(context=context)
     window.show()
     _close_on_interrupt(window)

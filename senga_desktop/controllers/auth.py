@@ -6,6 +6,7 @@ failure and lock is written to the audit log. Password hashing happens outside a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -19,7 +20,7 @@ from senga_desktop.controllers.passwords import (
     verify_password,
 )
 from senga_desktop.controllers.permissions import Actor
-from senga_desktop.controllers.settings import read_general
+from senga_desktop.controllers.settings import GeneralSettings, read_general
 from senga_desktop.controllers.users import (
     UserInfo,
     create_user_row,
@@ -41,6 +42,33 @@ WRONG_CREDENTIALS = "Wrong user name or password."
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class StartInfo:
+    """What the app needs to know once the database is open, before anyone signs in."""
+
+    needs_first_admin: bool
+    general: GeneralSettings
+
+
+def start_info(sessions: sessionmaker[Session]) -> StartInfo:
+    with unit_of_work(sessions) as session:
+        users = session.scalar(select(func.count()).select_from(User)) or 0
+        return StartInfo(needs_first_admin=users == 0, general=read_general(session))
+
+
+def record_sign_out(sessions: sessionmaker[Session], actor: Actor, reason: str) -> None:
+    """Audit a sign-out (``reason``: signed out, locked out, database switched…)."""
+    with unit_of_work(sessions) as session:
+        audit.record_by(
+            session,
+            actor,
+            "sign_out",
+            entity_type="user",
+            entity_id=actor.username,
+            details={"reason": reason},
+        )
 
 
 def needs_first_admin(sessions: sessionmaker[Session]) -> bool:
@@ -212,9 +240,12 @@ def change_own_password(
 
 __all__ = [
     "WRONG_CREDENTIALS",
+    "StartInfo",
     "UserInfo",
     "change_own_password",
     "create_first_admin",
     "needs_first_admin",
+    "record_sign_out",
     "sign_in",
+    "start_info",
 ]

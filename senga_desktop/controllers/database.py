@@ -11,13 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import MetaData
+from sqlalchemy.orm import Session, sessionmaker
 
-from senga_desktop.config import DatabaseSetting, resolve_database
+from senga_desktop.config import DatabaseSetting, resolve_database, write_user_setting
+from senga_desktop.controllers import audit
+from senga_desktop.controllers.permissions import Actor, Permission, authorize
 from senga_desktop.db import migrate
 from senga_desktop.db.backup import backup_database, backup_path_beside, backup_sqlite
-from senga_desktop.db.engine import Database, open_database, sqlite_path
+from senga_desktop.db.engine import Database, mask_url, open_database, sqlite_path
 from senga_desktop.db.health import HealthReport, check_health
 from senga_desktop.db.migrate import UpgradeResult, connect
+from senga_desktop.db.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +33,8 @@ __all__ = [
     "health",
     "open_configured",
     "reset",
+    "switch_database",
+    "test_connection",
 ]
 
 
@@ -60,6 +66,42 @@ def open_configured(cli_url: str | None = None, *, upgrade: bool = True) -> Open
 
 def health(database: Database) -> HealthReport:
     return check_health(database)
+
+
+def test_connection(url: str) -> HealthReport:
+    """Connect to ``url`` and report on it, changing nothing (neither settings nor schema)."""
+    database = open_database(url)
+    try:
+        return check_health(database)
+    finally:
+        database.dispose()
+
+
+def switch_database(current: sessionmaker[Session], actor: Actor, url: str) -> OpenedDatabase:
+    """Make ``url`` this user's database: migrate it, then save it in the user config file.
+
+    Only an administrator may; the switch is audited on the database being left. If opening or
+    migrating the new database fails, the settings are not touched.
+    """
+    with unit_of_work(current) as session:
+        authorize(session, actor, Permission.DATABASE_MANAGE)
+    database = open_database(url)
+    try:
+        result = migrate.upgrade(database)
+    except BaseException:
+        database.dispose()
+        raise
+    path = write_user_setting("database", "url", url)
+    with unit_of_work(current) as session:
+        audit.record_by(
+            session,
+            actor,
+            "database.switched",
+            entity_type="database",
+            details={"to": mask_url(url), "config_file": str(path)},
+        )
+    log.warning("Switched to database %s (saved in %s)", mask_url(url), path)
+    return OpenedDatabase(database, resolve_database(), result)
 
 
 def backup(database: Database, destination: Path) -> Path:

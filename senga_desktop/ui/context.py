@@ -1,24 +1,23 @@
-"""The one object every window and screen receives: the database, its setting, the controllers
-and the task runner.
+"""The one object every window, dialog and screen receives (no globals, no singletons).
 
-Screens may not import controllers: those pull in SQLAlchemy, and an import contract keeps the
-``ui`` package free of it (directly or not), so the composition root (``senga_desktop.app``)
-hands the controller calls to the UI in :class:`Controllers`. Tests build the same objects with
-real controllers and a :class:`~senga_desktop.ui.tasks.SyncTaskRunner`.
+It holds the task runner, the open database, the signed-in actor and the depot settings. Screens
+call controllers through ``context.runner`` with ``context.sessions`` and ``context.actor``.
+Tests build it with a :class:`~senga_desktop.ui.tasks.SyncTaskRunner` and a real database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from senga_desktop.controllers.settings import GeneralSettings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from senga_desktop.config import DatabaseSetting
-    from senga_desktop.controllers.database import HealthReport, OpenedDatabase
-    from senga_desktop.controllers.overview import DepotOverview
+    from senga_desktop.controllers.database import OpenedDatabase
+    from senga_desktop.controllers.permissions import Actor, Permission
     from senga_desktop.db.engine import Database
     from senga_desktop.ui.tasks import BaseTaskRunner
 
@@ -26,36 +25,42 @@ ORGANIZATION_NAME = "Senga"
 APPLICATION_NAME = "Senga Dispatch"
 
 
-@dataclass(frozen=True, slots=True)
-class Controllers:
-    """The use cases the UI calls; each runs on a worker thread through the task runner.
-
-    ``open_database(cli_url)`` opens and migrates the configured database (and seeds the demo
-    depot when the app was started with ``--demo``).
-    """
-
-    open_database: Callable[[str | None], OpenedDatabase]
-    depot_overview: Callable[[sessionmaker[Session]], DepotOverview]
-    health: Callable[[Database], HealthReport]
-
-
 @dataclass(slots=True, eq=False)
 class AppContext:
-    """What the app shares, passed explicitly (no globals).
+    """What the app shares, passed explicitly.
 
-    Everything is fixed at start-up except the database, which is attached once it has been
-    opened off the GUI thread and detached when the window closes.
+    The database is attached once it has been opened off the GUI thread; ``actor`` is set by
+    signing in and cleared by signing out; ``general`` is refreshed after sign-in and whenever an
+    administrator saves the General settings.
     """
 
-    controllers: Controllers
     runner: BaseTaskRunner
     #: The ``--database-url`` option; ``None`` lets the settings decide.
     database_url: str | None = None
+    #: ``--demo``: add the demo depot when the database is opened.
+    demo: bool = False
     database: Database | None = None
     setting: DatabaseSetting | None = None
-    #: The schema revision found when the database was opened (later: from the health check).
+    #: The schema revision found when the database was opened (then: by the health check).
     revision: str | None = None
+    actor: Actor | None = None
+    general: GeneralSettings = field(default_factory=GeneralSettings)
     _closed: bool = field(default=False, init=False, repr=False)
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        if self.database is None:
+            raise RuntimeError("no database is open")
+        return self.database.sessions
+
+    def require_actor(self) -> Actor:
+        if self.actor is None:
+            raise RuntimeError("nobody is signed in")
+        return self.actor
+
+    def can(self, permission: Permission) -> bool:
+        """For showing and hiding; the controllers check again."""
+        return self.actor is not None and self.actor.can(permission)
 
     def attach(self, opened: OpenedDatabase) -> None:
         """Use a freshly opened database, closing any previous one."""

@@ -1,0 +1,92 @@
+"""The screens of the main window, in navigation order: the one place to add a screen.
+
+The Orders, Fleet, Planning, Routes, Decisions and Outcomes screens are placeholders that say
+what they will hold; their issues replace them with the real screens.
+"""
+
+from __future__ import annotations
+
+from senga_desktop.controllers.permissions import Permission
+from senga_desktop.ui.pages.base import Page
+from senga_desktop.ui.pages.overview import OverviewPage
+from senga_desktop.ui.pages.placeholder import PlaceholderPage
+
+
+class OrdersPage(PlaceholderPage):
+    key = "orders"
+    title = "Orders"
+    icon_name = "mdi6.package-variant-closed"
+    permission = Permission.ORDERS_VIEW
+    purpose = (
+        "Every delivery order — customer, destination town, tonnes, m³, time window, priority, "
+        "special handling and price — with entry, import from CSV or Excel, and export."
+    )
+    meanwhile = "Until this screen arrives, load orders with `senga db seed --demo`."
+
+
+class FleetPage(PlaceholderPage):
+    key = "fleet"
+    title = "Fleet"
+    icon_name = "mdi6.truck-outline"
+    permission = Permission.FLEET_VIEW
+    purpose = (
+        "The fleet board: every truck with its type, capacity, location, status, when it is "
+        "free and what it costs to run."
+    )
+    meanwhile = "The Overview counts the trucks available now and in the whole fleet."
+
+
+class PlanningPage(PlaceholderPage):
+    key = "planning"
+    title = "Planning"
+    icon_name = "mdi6.map-marker-path"
+    permission = Permission.PLAN_RUN
+    purpose = (
+        "Turn pending orders and free trucks into proposed routes with stops, costs and arrival "
+        "times; review and edit them, then commit."
+    )
+    meanwhile = "Planning runs will be listed under Decisions once they exist."
+
+
+class RoutesPage(PlaceholderPage):
+    key = "routes"
+    title = "Routes"
+    icon_name = "mdi6.routes"
+    permission = Permission.ORDERS_VIEW
+    purpose = "Committed routes: which truck carries which orders, in which order, and when."
+    meanwhile = "Routes appear here once a plan has been committed."
+
+
+class DecisionsPage(PlaceholderPage):
+    key = "decisions"
+    title = "Decisions"
+    icon_name = "mdi6.source-branch"
+    permission = Permission.PLAN_RUN
+    purpose = (
+        "Every planning run as a decision record: the policy and its parameters, the state it "
+        "saw, the routes it proposed, their cost and the engine's confidence."
+    )
+    meanwhile = "No planning runs yet."
+
+
+class OutcomesPage(PlaceholderPage):
+    key = "outcomes"
+    title = "Outcomes"
+    icon_name = "mdi6.clipboard-check-outline"
+    permission = Permission.OUTCOMES_RECORD
+    purpose = (
+        "What really happened on each route — cost, duration, distance, on time, late or "
+        "failed — against the estimates, so the engine learns from the difference."
+    )
+    meanwhile = "Outcomes can be recorded once routes have run."
+
+
+PAGES: tuple[type[Page], ...] = (
+    OverviewPage,
+    OrdersPage,
+    FleetPage,
+    PlanningPage,
+    RoutesPage,
+    DecisionsPage,
+    OutcomesPage,
+)

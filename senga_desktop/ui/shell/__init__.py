@@ -1,0 +1,1 @@
+"""The main window around the screens: navigation, menus, status bar, sign-in and lock."""

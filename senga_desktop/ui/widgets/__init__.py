@@ -1,0 +1,1 @@
+"""Reusable widgets: cards, status items, inline form messages."""
