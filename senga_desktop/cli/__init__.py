@@ -59,11 +59,22 @@ def cli(ctx: click.Context, database_url: str | None, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from senga_desktop.cli import config_commands, db_commands, user_commands
+    from senga_desktop.cli import (
+        config_commands,
+        db_commands,
+        fleet_commands,
+        import_commands,
+        solve_command,
+        user_commands,
+    )
 
     cli.add_command(config_commands.config)
     cli.add_command(db_commands.db)
     cli.add_command(user_commands.users)
+    cli.add_command(import_commands.import_group)
+    cli.add_command(import_commands.export_group)
+    cli.add_command(fleet_commands.fleet)
+    cli.add_command(solve_command.solve)
 
 
 _register()

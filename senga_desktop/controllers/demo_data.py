@@ -124,34 +124,50 @@ class TruckType:
     volume_m3: Decimal
     fuel_kes_per_km: Decimal
     driver_kes_per_hour: Decimal
+    fixed_kes_per_day: Decimal = Decimal(0)
+    shift_hours: Decimal = Decimal(10)
 
 
+# The figures match resources/vehicle_types.csv, which pre-fills trucks added by hand.
 TRUCK_TYPES: dict[str, TruckType] = {
-    "light": TruckType("Light truck 3 t", Decimal(3), Decimal(15), Decimal(40), Decimal(450)),
-    "medium": TruckType("Medium truck 5 t", Decimal(5), Decimal(25), Decimal(55), Decimal(500)),
-    "heavy": TruckType("Heavy truck 10 t", Decimal(10), Decimal(40), Decimal(80), Decimal(550)),
-    "semi": TruckType("Semi-trailer 28 t", Decimal(28), Decimal(76), Decimal(125), Decimal(650)),
-}
+    "light": TruckType("Light truck 3 t", Decimal(3), Decimal(15), Decimal(40), Decimal(450),
+                       Decimal(3500)),
+    "medium": TruckType("Medium truck 5 t", Decimal(5), Decimal(25), Decimal(55), Decimal(500),
+                        Decimal(5000)),
+    "heavy": TruckType("Heavy truck 10 t", Decimal(10), Decimal(40), Decimal(80), Decimal(550),
+                       Decimal(8000)),
+    "semi": TruckType("Semi-trailer 28 t", Decimal(28), Decimal(76), Decimal(125), Decimal(650),
+                      Decimal(15000), Decimal(12)),
+}  # fmt: skip
+
+_REEFER = (SpecialHandling.REFRIGERATED,)
+_TAIL_LIFT = (SpecialHandling.COVERED, SpecialHandling.TAIL_LIFT)
+_ADR = (SpecialHandling.COVERED, SpecialHandling.HAZARDOUS)
 
 
 @dataclass(frozen=True, slots=True)
 class TruckSpec:
-    """One demo truck; ``town`` ``None`` means at the depot."""
+    """One demo truck; ``town`` ``None`` means at the depot. Most have a covered (box) body."""
 
     plate: str
     kind: str
     town: str | None = None
     free_in_hours: int = 0
     status: VehicleStatus = VehicleStatus.AVAILABLE
+    capabilities: tuple[SpecialHandling, ...] = (SpecialHandling.COVERED,)
 
 
+# Reefers are light and medium because the dairy, flower and fish consignments are small; the
+# tail lift serves the pharma and electricals drops; the hazardous-rated truck the agrovet's
+# chemicals. The plate doubles as the fleet number (vehicle_id) so that databases seeded by
+# earlier versions, keyed by plate, stay idempotent.
 TRUCKS: tuple[TruckSpec, ...] = (
-    TruckSpec("KDA 123B", "light"), TruckSpec("KDB 418K", "light"),
-    TruckSpec("KDC 732F", "light"), TruckSpec("KDE 205T", "light"),
+    TruckSpec("KDA 123B", "light"), TruckSpec("KDB 418K", "light", capabilities=_REEFER),
+    TruckSpec("KDC 732F", "light", capabilities=_TAIL_LIFT), TruckSpec("KDE 205T", "light"),
     TruckSpec("KCY 964P", "light", town="Nakuru", free_in_hours=5),
-    TruckSpec("KDA 587M", "medium"), TruckSpec("KDD 311Q", "medium"),
+    TruckSpec("KDA 587M", "medium"), TruckSpec("KDD 311Q", "medium", capabilities=_REEFER),
     TruckSpec("KCX 846R", "medium"), TruckSpec("KDF 092A", "medium"),
-    TruckSpec("KDB 650H", "heavy"), TruckSpec("KDC 277W", "heavy"),
+    TruckSpec("KDB 650H", "heavy", capabilities=_ADR), TruckSpec("KDC 277W", "heavy"),
     TruckSpec("KCZ 519G", "heavy", town="Eldoret", free_in_hours=8),
     TruckSpec("KDG 148E", "heavy", status=VehicleStatus.MAINTENANCE),
     TruckSpec("KDE 903S", "semi"),
@@ -276,6 +292,7 @@ def _vehicle_columns(truck: TruckSpec, now: datetime) -> dict[str, Any]:
         location = {"name": town.name, "lat": town.latitude, "lon": town.longitude}
     in_service = truck.status is VehicleStatus.AVAILABLE
     return {
+        "registration_plate": truck.plate,
         "vehicle_type": kind.label,
         "capacity_weight_tonnes": kind.tonnes,
         "capacity_volume_m3": kind.volume_m3,
@@ -285,6 +302,9 @@ def _vehicle_columns(truck: TruckSpec, now: datetime) -> dict[str, Any]:
         "available_at": now + timedelta(hours=truck.free_in_hours) if in_service else None,
         "fuel_cost_per_km": kind.fuel_kes_per_km,
         "driver_cost_per_hour": kind.driver_kes_per_hour,
+        "fixed_cost_kes": kind.fixed_kes_per_day,
+        "max_shift_hours": kind.shift_hours,
+        "capabilities": [str(c) for c in truck.capabilities],
     }
 
 

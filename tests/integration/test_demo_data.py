@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from senga_desktop.controllers.demo_data import DEMO_DEPOT, build_demo_data, seed_demo
+from senga_desktop.controllers.fleet_rules import VEHICLE_CAPABILITIES, can_carry, normalise_plate
 from senga_desktop.db.engine import Database
 from senga_desktop.db.models import Customer, Order, User, Vehicle
 from senga_desktop.domain import OrderStatus, SpecialHandling, VehicleStatus
@@ -87,6 +88,33 @@ def test_fleet_is_mixed_and_mostly_at_the_depot(database: Database) -> None:
         # Bigger trucks cost more per kilometre.
         by_size = sorted(trucks, key=lambda t: t.capacity_weight_tonnes)
         assert by_size[0].fuel_cost_per_km < by_size[-1].fuel_cost_per_km
+
+
+def test_trucks_have_plates_capabilities_and_costs(database: Database) -> None:
+    seed_demo(database.sessions, now=NOW)
+    with database.sessions() as session:
+        trucks = session.scalars(select(Vehicle)).all()
+        capabilities: list[str] = []
+        for truck in trucks:
+            assert truck.registration_plate == truck.vehicle_id
+            assert normalise_plate(truck.registration_plate) == truck.registration_plate
+            assert truck.capabilities
+            assert set(truck.capabilities) <= {c.value for c in VEHICLE_CAPABILITIES}
+            capabilities.extend(truck.capabilities)
+            assert isinstance(truck.fixed_cost_kes, Decimal)
+            assert truck.fixed_cost_kes > 0
+            assert 8 <= truck.max_shift_hours <= 12
+        assert capabilities.count("refrigerated") == 2
+        assert capabilities.count("tail_lift") == 1
+        assert capabilities.count("hazardous") == 1
+        # Every truck without a special body is covered.
+        assert capabilities.count("covered") == len(trucks) - 2
+        by_size = sorted(trucks, key=lambda t: t.capacity_weight_tonnes)
+        assert by_size[0].fixed_cost_kes < by_size[-1].fixed_cost_kes
+        # Every kind of demo order has a truck that may carry it.
+        orders = session.scalars(select(Order)).all()
+        for order in orders:
+            assert any(can_carry(t.capabilities, order.special_handling) for t in trucks)
 
 
 def test_orders_are_pending_plausible_and_inside_kenya(database: Database) -> None:

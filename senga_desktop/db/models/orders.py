@@ -68,4 +68,6 @@ class Order(VersionedMixin, TimestampMixin, Base):
         Index("ix_orders_created", "created_at"),
         Index("ix_orders_window_start", "time_window_start"),
         Index("ix_orders_customer_status", "customer_id", "status"),
+        # "Pending, newest first" — the order list's main view — reads this index alone.
+        Index("ix_orders_status_created", "status", "created_at"),
     )

@@ -1,0 +1,72 @@
+"""``senga solve``: route a benchmark instance through the engine (no database involved).
+
+The instance is read into the engine's own state and travel model
+(:mod:`senga_desktop.engine.instances`) and solved by the same adapter that plans a depot day,
+with every customer required. Distances are reported in the instance's own units: DIMACS for
+Solomon-style instances (C101 ≈ 827.3), nearest-integer Euclidean for CVRP.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import click
+
+from senga_desktop.engine.instances import read_instance
+from senga_desktop.engine.solver import solve as solve_problem
+
+
+@click.command()
+@click.argument("instance", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds of search.",
+)
+@click.option(
+    "--max-iterations",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after this many iterations instead (reproducible; overrides --time-limit).",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document.")
+def solve(
+    instance: Path, time_limit: float, max_iterations: int | None, seed: int, as_json: bool
+) -> None:
+    """Solve a Solomon .txt or VRPLIB .vrp benchmark INSTANCE and print the routes."""
+    started = time.perf_counter()
+    try:
+        bench = read_instance(instance)
+    except (OSError, ValueError) as exc:
+        raise click.BadParameter(str(exc), param_hint="INSTANCE") from exc
+    plan = solve_problem(
+        bench.problem(),
+        bench.travel,
+        seed=seed,
+        time_limit=None if max_iterations else time_limit,
+        max_iterations=max_iterations,
+    )
+    routes = [[int(order_id) for order_id in route.order_ids] for route in plan.routes]
+    distance = bench.distance(plan.distance_m)
+    result = {
+        "instance": bench.name,
+        "routes": routes,
+        "vehicles": len(routes),
+        "distance": round(distance, 1) if bench.scale == 10 else distance,
+        "feasible": plan.feasible,
+        "runtime_s": round(time.perf_counter() - started, 3),
+    }
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(
+        f"Instance {result['instance']}: {len(routes)} routes, distance {result['distance']}"
+    )
+    click.echo(f"Feasible: {'yes' if plan.feasible else 'NO'}; runtime {result['runtime_s']} s")
+    for number, route in enumerate(routes, 1):
+        click.echo(f"Route #{number}: {' '.join(map(str, route))}")

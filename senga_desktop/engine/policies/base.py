@@ -1,0 +1,186 @@
+"""The policy interface: one ``decide(state) -> Decision`` for every class of Powell policy.
+
+A policy has a name, named tunable parameters θ with defaults (stored with every decision so it can
+be replayed and tuned), and :meth:`Policy.decide`, which returns a :class:`Decision`: the plan to
+propose, every order left out with its reason, and — for policies that can tell — a confidence.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from types import MappingProxyType
+from typing import ClassVar, Protocol
+
+from senga_desktop.domain import PolicyName
+from senga_desktop.engine.explain import Reason
+from senga_desktop.engine.plan import Plan
+from senga_desktop.engine.problem import CancelToken, ProgressCallback
+from senga_desktop.engine.state import OrderState, PlanningState, TruckState
+from senga_desktop.engine.travel import GreatCircleTravel, TravelModel
+from senga_desktop.errors import ValidationError
+
+__all__ = ["BasePolicy", "Decision", "Policy", "covering", "sub_progress", "substate"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a policy decided at one planning moment.
+
+    ``held`` gives every order of the state that is not on a route its reason — held by the
+    policy, or impossible to carry now. ``confidence`` is in [0, 1] (DLA's agreement across sampled
+    futures); ``None`` for policies with no such measure.
+    """
+
+    policy: PolicyName
+    parameters: Mapping[str, float]
+    seed: int
+    plan: Plan
+    held: Mapping[str, Reason]
+    confidence: float | None
+    runtime_s: float
+
+    @property
+    def dispatched(self) -> tuple[str, ...]:
+        """The orders on the plan's routes."""
+        return self.plan.order_ids
+
+
+class Policy(Protocol):
+    """A planning policy: decides what to dispatch now, on which truck, in which order."""
+
+    @property
+    def name(self) -> PolicyName: ...
+
+    @property
+    def parameters(self) -> Mapping[str, float]: ...
+
+    def decide(
+        self,
+        state: PlanningState,
+        *,
+        seed: int = 0,
+        time_limit: float | None = 10.0,
+        max_iterations: int | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Decision:
+        """Decide for ``state``. With ``max_iterations`` and no ``time_limit`` the decision is
+        reproducible for a given seed; a cancelled run raises ``PlanningCancelled``."""
+        ...
+
+
+class BasePolicy(ABC):
+    """Parameter handling shared by the policies: defaults, ranges and the travel model.
+
+    Subclasses set :attr:`NAME`, :attr:`DEFAULTS` and :attr:`RANGES` (inclusive bounds).
+    """
+
+    NAME: ClassVar[PolicyName]
+    DEFAULTS: ClassVar[Mapping[str, float]]
+    RANGES: ClassVar[Mapping[str, tuple[float, float]]]
+
+    def __init__(
+        self, parameters: Mapping[str, float] | None = None, *, travel: TravelModel | None = None
+    ) -> None:
+        merged = dict(self.DEFAULTS)
+        for key, value in (parameters or {}).items():
+            if key not in self.DEFAULTS:
+                known = ", ".join(sorted(self.DEFAULTS))
+                raise ValidationError(key, f"{self.NAME} has no parameter {key!r} (known: {known})")
+            low, high = self.RANGES[key]
+            number = float(value)
+            if not (math.isfinite(number) and low <= number <= high):
+                raise ValidationError(key, f"{key} must be between {low} and {high}, got {value}")
+            merged[key] = number
+        self._parameters = MappingProxyType(merged)
+        self._travel = travel
+        self._default_travel: tuple[object, TravelModel] | None = None
+
+    @property
+    def name(self) -> PolicyName:
+        """The policy's class in Powell's terms."""
+        return self.NAME
+
+    @property
+    def parameters(self) -> Mapping[str, float]:
+        """Every tunable θ with its value (defaults filled in)."""
+        return self._parameters
+
+    @abstractmethod
+    def decide(
+        self,
+        state: PlanningState,
+        *,
+        seed: int = 0,
+        time_limit: float | None = 10.0,
+        max_iterations: int | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Decision:
+        """See :meth:`Policy.decide`."""
+
+    def theta(self, key: str) -> float:
+        """One parameter's value."""
+        return self._parameters[key]
+
+    def travel_for(self, state: PlanningState) -> TravelModel:
+        """The travel model given at construction, else great-circle travel on the belief."""
+        if self._travel is not None:
+            return self._travel
+        if self._default_travel is None or self._default_travel[0] != state.belief:
+            self._default_travel = (state.belief, GreatCircleTravel(state.belief))
+        return self._default_travel[1]
+
+    def _decision(
+        self,
+        seed: int,
+        plan: Plan,
+        held: Mapping[str, Reason],
+        started: float,
+        confidence: float | None = None,
+    ) -> Decision:
+        return Decision(
+            policy=self.NAME,
+            parameters=dict(self._parameters),
+            seed=seed,
+            plan=plan,
+            held=dict(held),
+            confidence=confidence,
+            runtime_s=time.perf_counter() - started,
+        )
+
+
+def substate(
+    state: PlanningState,
+    orders: Sequence[OrderState],
+    trucks: Sequence[TruckState] | None = None,
+) -> PlanningState:
+    """The same moment and belief with only ``orders`` (and only ``trucks``, if given)."""
+    if trucks is None:
+        return replace(state, orders=tuple(orders))
+    return replace(state, orders=tuple(orders), trucks=tuple(trucks))
+
+
+def covering(plan: Plan, state: PlanningState) -> Plan:
+    """``plan`` (solved for part of ``state``) listing every order of ``state`` it leaves out."""
+    routed = set(plan.order_ids)
+    left = tuple(o.order_id for o in state.orders if o.order_id not in routed)
+    return replace(plan, unassigned=left)
+
+
+def sub_progress(
+    progress: ProgressCallback | None, start: float, end: float
+) -> ProgressCallback | None:
+    """Map a sub-task's progress in [0, 1] onto [start, end] of the whole decision."""
+    if progress is None:
+        return None
+
+    def report(fraction: float, cost: Decimal | None) -> None:
+        progress(start + (end - start) * min(max(fraction, 0.0), 1.0), cost)
+
+    return report

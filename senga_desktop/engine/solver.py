@@ -1,0 +1,414 @@
+"""The PyVRP adapter: the only module that imports PyVRP.
+
+It turns a :class:`~senga_desktop.engine.problem.RoutingProblem` into PyVRP ``ProblemData``, runs
+PyVRP's iterated local search and turns the best solution back into a pure-Python
+:class:`~senga_desktop.engine.plan.Plan`. How the problem maps onto PyVRP:
+
+* **Places.** PyVRP depot 0 is the depot; every distinct truck start away from it is a further
+  PyVRP depot, used only as a start. Routes end at the depot (where the next load waits). A start
+  row holds start → depot → order, loading included (see :class:`~.problem.Layout`).
+* **Loads.** Up to two dimensions, kg and dm³; a dimension no order uses is left out.
+* **Time.** Integer seconds from ``state.now``: order windows, release times (sampled future
+  orders), service durations; a truck's window is ``[free_from, return_by]`` and its shift caps
+  the route's duration.
+* **Compatibility.** One routing profile per (truck type, relevant capabilities): the type sets the
+  speed; in a profile every edge into an order the trucks cannot carry is prohibitive
+  (:data:`PROHIBITIVE` metres and seconds), and every vehicle type then gets a maximum distance
+  below it, so such a route is infeasible, not merely dear. PyVRP's neighbourhood takes the
+  minimum over profiles, so it is unaffected.
+* **Costs.** The objective is in milli-shillings (see :func:`~.problem.truck_rates`): KES/km is
+  exactly mKES/m, KES/h is rate / 3.6 mKES/s; the plan's costs use the exact Decimal rates.
+* **Required orders** are hard constraints only with ``hard_required`` (benchmarks). Otherwise they
+  are optional with a prize of 3 x their dearest round trip on a compatible truck, so a fleet
+  that cannot carry them all still gets a feasible plan that leaves out as little as possible.
+* **Penalties.** PyVRP's penalty range is scaled by the mean distance rate (see
+  :func:`penalty_params`): 1 on benchmarks, so they run with PyVRP's defaults exactly.
+* **Stopping.** A wall-clock ``time_limit`` and/or an iteration count ``max_iterations`` (use the
+  latter for reproducible runs: a time limit is not deterministic). ``cancel`` is checked every
+  iteration; when set, the search stops and :class:`~senga_desktop.errors.PlanningCancelled` is
+  raised — a cancelled run returns no plan. ``progress(fraction, best_cost_kes)`` is called at
+  most every :data:`PROGRESS_INTERVAL` seconds and once at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any, NamedTuple, cast
+
+import numpy as np
+import pyvrp
+from pyvrp import IteratedLocalSearchParams, PenaltyParams, SolveParams
+from pyvrp.IteratedLocalSearch import IteratedLocalSearch, IteratedLocalSearchCallbacks
+
+from senga_desktop.engine.explain import screen
+from senga_desktop.engine.plan import Plan, PlannedRoute, PlannedStop
+from senga_desktop.engine.problem import (
+    UNBOUNDED,
+    UNITS_PER_KES,
+    CancelToken,
+    Layout,
+    ProgressCallback,
+    RoutingProblem,
+    kes_units,
+    truck_rates,
+)
+from senga_desktop.engine.state import OrderState, TruckState
+from senga_desktop.engine.travel import EuclideanTravel, IntMatrix, TravelModel
+from senga_desktop.errors import PlanningCancelled
+
+__all__ = ["CancelToken", "ProgressCallback", "solve"]
+
+logger = logging.getLogger(__name__)
+
+CENTS = Decimal("0.01")
+PROHIBITIVE = 10_000_000  # metres (10,000 km) and seconds (116 days): more than any real route
+PROGRESS_INTERVAL = 0.2  # seconds between progress reports
+
+
+def solve(
+    problem: RoutingProblem,
+    travel: TravelModel,
+    *,
+    seed: int = 0,
+    time_limit: float | None = 10.0,
+    max_iterations: int | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> Plan:
+    """Route ``problem`` with PyVRP and return the best plan found (see the module notes)."""
+    if time_limit is None and max_iterations is None:
+        raise ValueError("give a time_limit, a max_iterations or both")
+    started = time.perf_counter()
+    if cancel is not None and cancel.is_set():
+        raise PlanningCancelled("Planning was cancelled.")
+    layout = Layout(problem, travel)
+    model = build_model(layout)
+    if model.data is None:  # nothing to route, or nothing to route with
+        if progress is not None:
+            progress(1.0, Decimal(0))
+        return read_solution(model, None, started=started, iterations=0, seed=seed)
+    budget = _Budget(time_limit, max_iterations, cancel, progress)
+    params = SolveParams(
+        ils=IteratedLocalSearchParams(callbacks=budget.callbacks), penalty=penalty_params(model)
+    )
+    result = pyvrp.solve(
+        model.data, stop=budget, seed=seed, collect_stats=False, display=False, params=params
+    )
+    if budget.cancelled:
+        raise PlanningCancelled("Planning was cancelled.")
+    budget.report(1.0)
+    plan = read_solution(
+        model, result.best, started=started, iterations=result.num_iterations, seed=seed
+    )
+    logger.debug("Solved %d orders: %d routes, %d left out, %d iterations in %.2f s",
+                 len(problem.state.orders), len(plan.routes), len(plan.unassigned),
+                 result.num_iterations, plan.runtime_s)  # fmt: skip
+    return plan
+
+
+@dataclass
+class Model:
+    """PyVRP data plus the maps back to orders and trucks."""
+
+    layout: Layout
+    data: pyvrp.ProblemData | None  # None when there are no orders to route or no trucks
+    clients: list[str]  # order id of each PyVRP client
+    vehicle_trucks: list[list[TruckState]]  # trucks of each PyVRP vehicle type, in order
+
+
+def build_model(layout: Layout) -> Model:
+    """Build PyVRP's problem data for a layout (orders the screen rejects are left out)."""
+    screened = screen(layout)
+    routable = [i for i, o in enumerate(layout.state.orders) if o.order_id not in screened]
+    orders = [layout.state.orders[i] for i in routable]
+    dims = (any(o.weight_kg for o in orders), any(o.volume_dm3 for o in orders))
+    first = layout.first_order
+    keep = np.array([*range(first), *(first + i for i in routable)], dtype=np.int64)
+    scale = float(travel_scale(layout.travel))
+    points = [layout.points[k] for k in keep]
+    locations = [pyvrp.Location(x=p.lon * scale, y=p.lat * scale) for p in points]
+    depots = [pyvrp.Depot(location=k) for k in range(first)]
+    labels = frozenset().union(*(o.special_handling for o in orders))
+    profiles, distances, durations = _profiles(layout, keep, orders, labels)
+    clients = _clients(layout, routable, dims)
+    groups = _vehicle_groups(layout, dims, labels, profiles)
+    prohibited = any(not o.special_handling <= caps for _, caps in profiles for o in orders)
+    vehicle_types = [
+        pyvrp.VehicleType(
+            num_available=len(trucks),
+            capacity=list(key.capacity),
+            start_depot=key.start,
+            end_depot=0,
+            fixed_cost=key.fixed,
+            tw_early=key.early,
+            tw_late=key.late,
+            shift_duration=key.shift,
+            max_distance=PROHIBITIVE - 1 if prohibited else UNBOUNDED,
+            unit_distance_cost=key.per_metre,
+            unit_duration_cost=key.per_second,
+            profile=key.profile,
+            name=trucks[0].vehicle_type,
+        )
+        for key, trucks in groups.items()
+    ]
+    data = None
+    if clients and vehicle_types:
+        # PyVRP's stub spells the matrix type oddly (ndarray[int]); these are int64 matrices.
+        matrices = cast("tuple[list[Any], list[Any]]", (distances, durations))
+        data = pyvrp.ProblemData(locations, clients, depots, vehicle_types, *matrices)
+    return Model(layout, data, [o.order_id for o in orders], list(groups.values()))
+
+
+def _profiles(
+    layout: Layout, keep: IntMatrix, orders: list[OrderState], labels: frozenset[str]
+) -> tuple[dict[tuple[str, frozenset[str]], int], list[IntMatrix], list[IntMatrix]]:
+    """One routing profile per (truck type, capabilities that matter to these orders), with
+    prohibitive edges into the orders those trucks cannot carry."""
+    keys: dict[tuple[str, frozenset[str]], int] = {}
+    for truck in layout.state.trucks:
+        keys.setdefault((truck.vehicle_type, truck.capabilities & labels), len(keys))
+    first = layout.first_order
+    base = layout.distances[np.ix_(keep, keep)]
+    distances, durations = [], []
+    for kind, caps in keys:
+        dist = base.copy()
+        dur = layout.durations(kind)[np.ix_(keep, keep)].copy()
+        barred = [first + n for n, o in enumerate(orders) if not o.special_handling <= caps]
+        if barred:
+            dist[:, barred] = PROHIBITIVE
+            dur[:, barred] = PROHIBITIVE
+            np.fill_diagonal(dist, 0)
+            np.fill_diagonal(dur, 0)
+        distances.append(dist)
+        durations.append(dur)
+    return keys, distances, durations
+
+
+def _clients(layout: Layout, routable: list[int], dims: tuple[bool, bool]) -> list[pyvrp.Client]:
+    problem = layout.problem
+    prizes = layout.required_prizes(routable)
+    clients = []
+    for n, index in enumerate(routable):
+        order = layout.state.orders[index]
+        early, late = layout.window(order)
+        required = problem.is_required(order.order_id)
+        prize = kes_units(problem.prize(order.order_id))
+        if required and not problem.hard_required:
+            required, prize = False, prizes[n]
+        amounts = (order.weight_kg, order.volume_dm3)
+        clients.append(
+            pyvrp.Client(
+                location=layout.first_order + n,
+                delivery=[q for q, on in zip(amounts, dims, strict=True) if on],
+                service_duration=layout.service_seconds(order),
+                tw_early=early,
+                tw_late=late,
+                release_time=layout.release_seconds(order),
+                prize=prize,
+                required=required,
+                name=order.order_id,
+            )
+        )
+    return clients
+
+
+def _vehicle_groups(
+    layout: Layout,
+    dims: tuple[bool, bool],
+    labels: frozenset[str],
+    profiles: dict[tuple[str, frozenset[str]], int],
+) -> dict[_TypeKey, list[TruckState]]:
+    """Trucks grouped into PyVRP vehicle types: identical trucks share one (PyVRP searches a
+    fleet of 25 identical trucks far better as one type than as 25)."""
+    groups: dict[_TypeKey, list[TruckState]] = {}
+    for truck in layout.state.trucks:
+        fixed, per_metre, per_second = truck_rates(truck)
+        early, late = layout.truck_window(truck)
+        if late < early:
+            continue  # due back before it is free: no route possible
+        key = _TypeKey(
+            start=layout.start_index(truck),
+            capacity=tuple(c for c, on in zip(layout.capacity(truck), dims, strict=True) if on),
+            profile=profiles[(truck.vehicle_type, truck.capabilities & labels)],
+            early=early,
+            late=late,
+            shift=layout.shift_seconds(truck),
+            fixed=fixed,
+            per_metre=per_metre,
+            per_second=per_second,
+        )
+        groups.setdefault(key, []).append(truck)
+    return groups
+
+
+class _TypeKey(NamedTuple):
+    """What makes trucks interchangeable: they share one PyVRP vehicle type."""
+
+    start: int
+    capacity: tuple[int, ...]
+    profile: int
+    early: int
+    late: int
+    shift: int
+    fixed: int
+    per_metre: int
+    per_second: int
+
+
+def penalty_params(model: Model) -> PenaltyParams:
+    """PyVRP's default penalty range, scaled by the mean distance rate.
+
+    PyVRP's defaults (0.1 to 10⁵ per unit of excess load, time warp or distance) suit benchmark
+    data costing 1 per unit of distance. Our objective is in mKES, tens to hundreds per metre, so
+    the same range in those units would let a soft-required order's prize outweigh any penalty
+    and leave the search infeasible. Scaling by the mean rate keeps the benchmark untouched
+    (rate 1) and a depot day as strict, relative to its costs.
+    """
+    rates = [vt.unit_distance_cost for vt in model.data.vehicle_types()] if model.data else []
+    factor = max(1, round(sum(rates) / len(rates))) if rates else 1
+    default = PenaltyParams()
+    return PenaltyParams(
+        min_penalty=default.min_penalty * factor, max_penalty=default.max_penalty * factor
+    )
+
+
+def travel_scale(travel: TravelModel) -> int:
+    """Coordinates are scaled like the benchmark's own reader does, so that PyVRP's geometry
+    (its route sectors) sees the same numbers as when it reads the file itself."""
+    return travel.scale if isinstance(travel, EuclideanTravel) else 1
+
+
+class _Budget:
+    """PyVRP stopping criterion: time and iteration limits, cancellation and progress."""
+
+    def __init__(
+        self,
+        time_limit: float | None,
+        max_iterations: int | None,
+        cancel: CancelToken | None,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.time_limit = time_limit
+        self.max_iterations = max_iterations
+        self.cancel = cancel
+        self.progress = progress
+        self.iterations = 0
+        self.cancelled = False
+        self.best_cost: int | None = None
+        self.started = time.perf_counter()
+        self.last_report = self.started
+        self.callbacks = _Callbacks(self)
+
+    def __call__(self, best_cost: int) -> bool:
+        self.iterations += 1
+        if self.cancel is not None and self.cancel.is_set():
+            self.cancelled = True
+            return True
+        now = time.perf_counter()
+        fraction = self.fraction(now)
+        if self.progress is not None and now - self.last_report >= PROGRESS_INTERVAL:
+            self.last_report = now
+            self.report(min(fraction, 1.0))
+        return fraction >= 1.0
+
+    def fraction(self, now: float) -> float:
+        done = 0.0
+        if self.time_limit is not None:
+            done = (now - self.started) / self.time_limit if self.time_limit > 0 else 1.0
+        if self.max_iterations is not None:
+            # PyVRP calls the criterion once before its first iteration, hence the +1.
+            done = max(done, (self.iterations - 1) / max(self.max_iterations, 1))
+            if self.iterations > self.max_iterations:
+                done = 1.0
+        return done
+
+    def report(self, fraction: float) -> None:
+        if self.progress is not None:
+            cost = None if self.best_cost is None else Decimal(self.best_cost) / UNITS_PER_KES
+            self.progress(fraction, cost)
+
+
+class _Callbacks(IteratedLocalSearchCallbacks):
+    """Records the cost of each new best feasible solution, for progress reports."""
+
+    def __init__(self, budget: _Budget) -> None:
+        self._budget = budget
+
+    def on_start(self, ils: IteratedLocalSearch) -> None:
+        self.on_best(ils.initial_solution)
+
+    def on_best(self, best: pyvrp.Solution) -> None:
+        if best.is_feasible():
+            self._budget.best_cost = (
+                best.distance_cost() + best.duration_cost() + best.fixed_vehicle_cost()
+            )
+
+
+def read_solution(
+    model: Model, best: pyvrp.Solution | None, *, started: float, iterations: int, seed: int
+) -> Plan:
+    """Turn PyVRP's best solution into a :class:`Plan` (``None``: nothing to route)."""
+    layout = model.layout
+    state, problem = layout.state, layout.problem
+    orders = {o.order_id: o for o in state.orders}
+    now = state.now
+    routes: list[PlannedRoute] = []
+    feasible = True
+    if best is not None:
+        feasible = best.is_feasible()
+        next_truck = [0] * len(model.vehicle_trucks)
+        for route in best.routes():
+            kind = route.vehicle_type()
+            truck = model.vehicle_trucks[kind][next_truck[kind]]
+            next_truck[kind] += 1
+            stops = []
+            for visit in route.schedule():
+                if not visit.is_client():
+                    continue
+                eta = now + timedelta(seconds=visit.start_time)
+                stops.append(
+                    PlannedStop(
+                        order_id=model.clients[visit.idx],
+                        arrival=eta - timedelta(seconds=visit.wait_duration),
+                        eta=eta,
+                        departure=now + timedelta(seconds=visit.end_time),
+                    )
+                )
+            carried = [orders[s.order_id] for s in stops]
+            feasible = feasible and all(truck.can_carry(o) for o in carried)
+            routes.append(
+                PlannedRoute(
+                    vehicle_id=truck.vehicle_id,
+                    vehicle_type=truck.vehicle_type,
+                    stops=tuple(stops),
+                    start=now + timedelta(seconds=route.start_time()),
+                    end=now + timedelta(seconds=route.end_time()),
+                    distance_m=route.distance(),
+                    duration_s=route.duration(),
+                    cost_kes=truck.route_cost(route.distance(), route.duration()).quantize(CENTS),
+                    load_kg=sum(o.weight_kg for o in carried),
+                    load_dm3=sum(o.volume_dm3 for o in carried),
+                )
+            )
+    routed = {oid for r in routes for oid in r.order_ids}
+    unassigned = tuple(o.order_id for o in state.orders if o.order_id not in routed)
+    if problem.hard_required:
+        feasible = feasible and not any(problem.is_required(oid) for oid in unassigned)
+    cost = sum((r.cost_kes for r in routes), Decimal(0))
+    declined = sum(
+        (problem.prize(oid) for oid in unassigned if not problem.is_required(oid)), Decimal(0)
+    )
+    return Plan(
+        routes=tuple(routes),
+        unassigned=unassigned,
+        cost_kes=cost,
+        objective_kes=(cost + declined).quantize(CENTS),
+        feasible=feasible,
+        runtime_s=time.perf_counter() - started,
+        iterations=iterations,
+        seed=seed,
+    )
