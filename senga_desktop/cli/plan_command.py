@@ -1,0 +1,119 @@
+"""``senga plan``: a planning run on the configured database, stored as a decision."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from senga_desktop.cli.context import state
+from senga_desktop.controllers import planning
+from senga_desktop.controllers.permissions import COMMAND_LINE
+from senga_desktop.controllers.planning_records import DecisionSummary
+from senga_desktop.domain import PolicyName
+
+
+def _as_json(summary: DecisionSummary) -> dict[str, Any]:
+    return {
+        "decision_id": summary.decision_id,
+        "policy": summary.policy.value,
+        "parameters": dict(summary.parameters),
+        "seed": summary.seed,
+        "committed": summary.committed,
+        "total_cost_kes": str(summary.total_cost_kes),
+        "confidence": summary.confidence,
+        "computation_ms": summary.computation_ms,
+        "routes": [
+            {
+                "route_id": r.route_id,
+                "vehicle_id": r.vehicle_id,
+                "status": r.status.value,
+                "orders": list(r.order_ids),
+                "towns": list(r.towns),
+                "distance_km": str(r.distance_km),
+                "duration_minutes": r.duration_minutes,
+                "cost_kes": str(r.cost_kes),
+                "stops": [
+                    {"order_ids": list(s.order_ids), "town": s.town,
+                     "eta": s.eta.isoformat() if s.eta else None}
+                    for s in r.stops
+                ],
+            }
+            for r in summary.routes
+        ],
+        "held": [{"order_id": h.order_id, "reason": h.code, "why": h.message}
+                 for h in summary.held],
+    }  # fmt: skip
+
+
+def _print(summary: DecisionSummary) -> None:
+    click.echo(
+        f"Decision {summary.decision_id} ({summary.policy.value.upper()}, seed {summary.seed}): "
+        f"{len(summary.routes)} routes, {len(summary.orders_routed)} orders, "
+        f"KES {summary.total_cost_kes:,.2f}, {summary.computation_ms / 1000:.1f} s"
+        + (f", confidence {summary.confidence:.0%}" if summary.confidence is not None else "")
+    )
+    for route in summary.routes:
+        click.echo(
+            f"  {route.vehicle_id:<10} {route.distance_km:>8.1f} km {route.duration_minutes:>5} min"
+            f"  KES {route.cost_kes:>11,.2f}  {' → '.join(route.towns)}"
+        )
+    if summary.held:
+        click.echo(f"Not planned now ({len(summary.held)}):")
+        for held in summary.held:
+            click.echo(f"  {held.order_id}: {held.message}")
+
+
+@click.command("plan")
+@click.option(
+    "--policy",
+    type=click.Choice([p.value for p in PolicyName if p != PolicyName.VFA]),
+    default=PolicyName.CFA.value,
+    show_default=True,
+    help="Which policy decides.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds the solver may search.",
+)
+@click.option(
+    "--max-iterations",
+    type=click.IntRange(min=1),
+    help="Stop after this many solver iterations instead (exactly reproducible).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the run.")
+@click.option("--commit", is_flag=True, help="Commit the proposed routes at once.")
+@click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
+def plan(
+    *,
+    policy: str,
+    time_limit: float,
+    max_iterations: int | None,
+    seed: int,
+    commit: bool,
+    as_json: bool,
+) -> None:
+    """Plan the pending orders onto the available trucks and store the decision.
+
+    The proposed routes are kept as a decision record (see the Decisions screen); --commit makes
+    them real at once: routes planned, orders assigned, trucks reserved.
+    """
+    database = state().open()
+    request = planning.PlanRequest(
+        policy=PolicyName(policy),
+        seed=seed,
+        time_limit=None if max_iterations else time_limit,
+        max_iterations=max_iterations,
+    )
+    summary = planning.plan(database.sessions, COMMAND_LINE, request)
+    if commit:
+        summary = planning.commit_decision(database.sessions, COMMAND_LINE, summary.decision_id)
+    if as_json:
+        click.echo(json.dumps(_as_json(summary), indent=2))
+    else:
+        _print(summary)
+        click.echo("Committed." if summary.committed else "Proposed (not committed).")

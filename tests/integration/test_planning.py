@@ -1,0 +1,180 @@
+"""Planning runs as decision records on real databases: plan, commit, stale, discard, replay."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from senga_desktop.cli import cli
+from senga_desktop.controllers import auth, planning, users
+from senga_desktop.controllers.demo_data import seed_demo
+from senga_desktop.controllers.permissions import Actor
+from senga_desktop.db.engine import Database
+from senga_desktop.db.models import AuditLog, Decision, Order, Route, RouteStop, Vehicle
+from senga_desktop.db.uow import unit_of_work
+from senga_desktop.domain import OrderStatus, PolicyName, Role, RouteStatus, VehicleStatus
+from senga_desktop.errors import PermissionDenied, StaleDataError, ValidationError
+
+NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+QUICK = planning.PlanRequest(policy=PolicyName.CFA, seed=7, time_limit=None, max_iterations=150)
+
+
+@pytest.fixture
+def dispatcher(database: Database) -> Actor:
+    admin = auth.create_first_admin(database.sessions, "amina", "Simba-Depot-2026")
+    info = users.create_user(database.sessions, admin, username="otieno", email=None,
+                             role=Role.USER, password="Matatu-Route-46")  # fmt: skip
+    seed_demo(database.sessions, now=NOW)
+    return Actor(info.id, info.username, info.role)
+
+
+def _plan(database: Database, actor: Actor) -> planning.DecisionSummary:
+    summary = planning.plan(database.sessions, actor, QUICK, now=NOW)
+    assert summary.routes, "the demo depot should give at least one route"
+    return summary
+
+
+def test_a_run_stores_the_decision_and_proposed_routes(
+    database: Database, dispatcher: Actor
+) -> None:
+    summary = _plan(database, dispatcher)
+    with unit_of_work(database.sessions) as session:
+        record = session.scalars(select(Decision)).one()
+        routes = session.scalars(select(Route)).all()
+        stops = session.scalar(select(func.count()).select_from(RouteStop))
+        pending = session.scalar(
+            select(func.count()).select_from(Order).where(Order.status == OrderStatus.PENDING)
+        )
+        assert record.decision_id == summary.decision_id
+        assert record.policy_used is PolicyName.CFA
+        assert record.policy_parameters == dict(summary.parameters)
+        assert record.seed == 7
+        assert not record.committed
+        assert record.computation_time_ms > 0
+        assert record.state_snapshot["state"]["orders"]
+        assert set(record.routes_created) == {r.route_id for r in routes}
+        assert sorted(record.orders_routed) == sorted(o for r in routes for o in r.order_ids)
+        assert all(r.status is RouteStatus.PROPOSED for r in routes)
+        assert stops == sum(len(r.order_ids) for r in routes)
+        assert pending == 96  # nothing is assigned before a commit
+        total = sum((r.estimated_cost_kes for r in routes), Decimal(0))
+        assert abs(total - record.total_cost_estimate) <= Decimal("0.01") * len(routes)
+    route = summary.routes[0]
+    assert route.distance_km > 0
+    assert all(stop.eta is not None and stop.eta >= NOW for stop in route.stops)
+    held = {h.order_id for h in summary.held}
+    assert held.isdisjoint(summary.orders_routed)
+    assert len(held) + len(summary.orders_routed) == 96
+    assert all(h.message for h in summary.held)
+
+
+def test_commit_assigns_orders_and_reserves_trucks_in_one_go(
+    database: Database, dispatcher: Actor
+) -> None:
+    summary = _plan(database, dispatcher)
+    committed = planning.commit_decision(database.sessions, dispatcher, summary.decision_id)
+    assert committed.committed
+    with unit_of_work(database.sessions) as session:
+        for route in session.scalars(select(Route)):
+            assert route.status is RouteStatus.PLANNED
+            assert route.vehicle.status is VehicleStatus.ON_ROUTE
+            for order in route.orders:
+                assert order.status is OrderStatus.ASSIGNED
+            assert {o.order_id for o in route.orders} == set(route.order_ids)
+        actions = set(session.scalars(select(AuditLog.action)))
+    assert {"decision.planned", "decision.committed", "order.status_changed"} <= actions
+    with pytest.raises(ValidationError, match="committed already"):
+        planning.commit_decision(database.sessions, dispatcher, summary.decision_id)
+
+
+def test_a_stale_decision_is_refused_and_nothing_is_written(
+    database: Database, dispatcher: Actor
+) -> None:
+    summary = _plan(database, dispatcher)
+    changed_order = summary.routes[0].order_ids[0]
+    changed_truck = summary.routes[-1].vehicle_id
+    with unit_of_work(database.sessions) as session:
+        order = session.scalars(select(Order).where(Order.order_id == changed_order)).one()
+        order.weight_tonnes += Decimal("0.5")  # someone edits the order meanwhile
+        truck = session.scalars(select(Vehicle).where(Vehicle.vehicle_id == changed_truck)).one()
+        truck.status = VehicleStatus.MAINTENANCE
+
+    with pytest.raises(StaleDataError) as raised:
+        planning.commit_decision(database.sessions, dispatcher, summary.decision_id)
+    assert changed_order in str(raised.value)
+    assert changed_truck in str(raised.value)
+    assert changed_order in raised.value.keys
+    with unit_of_work(database.sessions) as session:
+        assert not session.scalars(select(Decision)).one().committed
+        assert {r.status for r in session.scalars(select(Route))} == {RouteStatus.PROPOSED}
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Order).where(Order.status != OrderStatus.PENDING)
+            )
+            == 0
+        )
+
+
+def test_discarding_keeps_the_decision_as_a_record(database: Database, dispatcher: Actor) -> None:
+    summary = _plan(database, dispatcher)
+    planning.discard_decision(database.sessions, dispatcher, summary.decision_id)
+    with unit_of_work(database.sessions) as session:
+        assert session.scalars(select(Decision)).one().decision_id == summary.decision_id
+        assert {r.status for r in session.scalars(select(Route))} == {RouteStatus.DISCARDED}
+    with pytest.raises(ValidationError, match="discarded"):
+        planning.commit_decision(database.sessions, dispatcher, summary.decision_id)
+
+
+def test_replaying_a_decision_gives_the_same_routes(database: Database, dispatcher: Actor) -> None:
+    summary = _plan(database, dispatcher)
+    result = planning.replay_decision(database.sessions, dispatcher, summary.decision_id)
+    assert result.stored
+    assert result.same
+
+
+def test_a_time_limited_run_replays_by_its_iteration_count(
+    database: Database, dispatcher: Actor
+) -> None:
+    request = planning.PlanRequest(policy=PolicyName.CFA, seed=3, time_limit=1.0)
+    summary = planning.plan(database.sessions, dispatcher, request, now=NOW)
+    assert planning.replay_decision(database.sessions, dispatcher, summary.decision_id).same
+
+
+def test_planning_needs_orders_and_trucks(database: Database) -> None:
+    admin = auth.create_first_admin(database.sessions, "amina", "Simba-Depot-2026")
+    with pytest.raises(ValidationError, match="no pending orders"):
+        planning.plan(database.sessions, admin, QUICK, now=NOW)
+
+
+def test_an_inactive_account_cannot_plan(database: Database, dispatcher: Actor) -> None:
+    admin = auth.sign_in(database.sessions, "amina", "Simba-Depot-2026")
+    users.update_user(database.sessions, admin, dispatcher.user_id, email=None, role=Role.USER,
+                      is_active=False)  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        planning.plan(database.sessions, dispatcher, QUICK, now=NOW)
+
+
+def test_senga_plan_prints_json_and_commits(migrated_url: str) -> None:
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["--database-url", migrated_url, "db", "seed", "--demo"]).exit_code == 0
+    )
+    result = runner.invoke(
+        cli,
+        ["--database-url", migrated_url, "plan", "--policy", "pfa", "--max-iterations", "100",
+         "--seed", "1", "--commit", "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["policy"] == "pfa"
+    assert document["committed"] is True
+    assert len(document["routes"]) + len(document["held"]) >= 1
+    human = runner.invoke(cli, ["--database-url", migrated_url, "plan", "--time-limit", "1"])
+    assert human.exit_code == 0, human.output
+    assert human.output.startswith("Decision DEC-")
+    assert "Proposed (not committed)." in human.output
