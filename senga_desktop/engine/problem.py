@@ -228,9 +228,13 @@ class Layout:
         return UNBOUNDED if late != UNBOUNDED and shift >= late - early else shift
 
     def required_prizes(self, indices: list[int]) -> list[int]:
-        """For the orders at ``indices``: 3 x the dearest round trip to each on a compatible
-        truck, fixed cost included (mKES), so dropping a required order never pays while a
-        truck could take it."""
+        """For the orders at ``indices``: 3 x :meth:`dearest_trips`, so dropping a required
+        order never pays while a truck could take it."""
+        return [REQUIRED_PRIZE_FACTOR * cost for cost in self.dearest_trips(indices)]
+
+    def dearest_trips(self, indices: list[int]) -> list[int]:
+        """For the orders at ``indices``: the dearest round trip to each on a compatible truck,
+        fixed cost included (mKES)."""
         prizes = [1] * len(indices)
         if not indices:
             return prizes
@@ -246,7 +250,7 @@ class Layout:
             for n, order in enumerate(orders):
                 if truck.can_carry(order):
                     prizes[n] = max(prizes[n], int(costs[n]))
-        return [REQUIRED_PRIZE_FACTOR * p for p in prizes]
+        return prizes
 
     def capacity(self, truck: TruckState) -> tuple[int, int]:
         """Usable kg and dm³ after the policy's safety margin."""

@@ -260,19 +260,28 @@ class _TypeKey(NamedTuple):
 
 
 def penalty_params(model: Model) -> PenaltyParams:
-    """PyVRP's default penalty range, scaled by the mean distance rate.
+    """PyVRP's penalty range, fitted to our cost scale.
 
     PyVRP's defaults (0.1 to 10⁵ per unit of excess load, time warp or distance) suit benchmark
-    data costing 1 per unit of distance. Our objective is in mKES, tens to hundreds per metre, so
-    the same range in those units would let a soft-required order's prize outweigh any penalty
-    and leave the search infeasible. Scaling by the mean rate keeps the benchmark untouched
-    (rate 1) and a depot day as strict, relative to its costs.
+    data costing 1 per unit of distance and no prizes. Here one kg or one second of violation can
+    buy a whole order's prize or save a whole truck: with a smaller largest penalty the search
+    settles on a slightly overloaded plan and never returns to a feasible one (Hypothesis found
+    both cases). So the range is scaled by the mean distance rate, and the maximum is at least
+    twice the largest prize or single-order round trip, which puts PyVRP's starting penalty (the
+    midpoint) above anything one unit of violation could gain. Benchmarks (rate 1, no fixed
+    costs, no prizes) keep PyVRP's defaults exactly.
     """
-    rates = [vt.unit_distance_cost for vt in model.data.vehicle_types()] if model.data else []
-    factor = max(1, round(sum(rates) / len(rates))) if rates else 1
+    if model.data is None:
+        return PenaltyParams()
+    rates = [vt.unit_distance_cost for vt in model.data.vehicle_types()]
+    factor = max(1, round(sum(rates) / len(rates)))
     default = PenaltyParams()
+    layout = model.layout
+    routed = [i for i, o in enumerate(layout.state.orders) if o.order_id in set(model.clients)]
+    gain = max([*layout.dearest_trips(routed), *(c.prize for c in model.data.clients())])
     return PenaltyParams(
-        min_penalty=default.min_penalty * factor, max_penalty=default.max_penalty * factor
+        min_penalty=default.min_penalty * factor,
+        max_penalty=max(default.max_penalty * factor, 2.0 * gain),
     )
 
 

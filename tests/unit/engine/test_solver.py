@@ -385,3 +385,22 @@ def test_awkward_times_do_not_trip_the_solver() -> None:
     assert plan.feasible
     assert all(r.vehicle_id == "OK" for r in plan.routes)
     assert "O1" in plan.unassigned
+
+
+def test_benchmarks_keep_pyvrps_default_penalties_and_depot_days_get_stricter_ones() -> None:
+    from pathlib import Path
+
+    from pyvrp import PenaltyParams
+
+    from senga_desktop.engine.instances import read_instance
+    from senga_desktop.engine.problem import Layout
+    from senga_desktop.engine.solver import build_model, penalty_params
+
+    c101 = Path("/work/shared/benchmarks/solomon/C101.txt")
+    if c101.exists():
+        inst = read_instance(c101)
+        assert penalty_params(build_model(Layout(inst.problem(), inst.travel))) == PenaltyParams()
+    s = state([order("O1", "Thika"), order("O2", "Ruiru")], [truck("T1", fixed="4500")])
+    model = build_model(Layout(RoutingProblem(s), GreatCircleTravel(s.belief)))
+    # One kg of overload must never be worth more than the fixed cost of another truck.
+    assert penalty_params(model).max_penalty > 2 * 4500 * 1000
