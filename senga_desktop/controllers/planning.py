@@ -82,6 +82,7 @@ def plan(
     with unit_of_work(sessions) as session:
         authorize(session, actor, Permission.PLAN_RUN)
         snapshot = read_state(session, now=now)
+    read_done = time.perf_counter()
     if not snapshot.state.orders:
         raise ValidationError("orders", "There are no pending orders to plan.")
     if not snapshot.state.trucks:
@@ -94,10 +95,13 @@ def plan(
         progress=progress,
         cancel=cancel,
     )
+    decided = time.perf_counter()
     run = {
         "time_limit": request.time_limit,
         "max_iterations": request.max_iterations,
         "iterations": decision.plan.iterations,
+        "read_ms": round((read_done - started) * 1000),
+        "decide_ms": round((decided - read_done) * 1000),
     }
     with unit_of_work(sessions) as session:
         authorize(session, actor, Permission.PLAN_RUN)

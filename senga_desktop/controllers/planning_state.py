@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from senga_desktop.controllers.fleet_rules import can_carry
 from senga_desktop.controllers.settings import read_general
 from senga_desktop.db.models import Order, Vehicle
-from senga_desktop.domain import OrderStatus, VehicleStatus
+from senga_desktop.domain import OrderStatus, SpecialHandling, VehicleStatus
 from senga_desktop.engine.state import Belief, Depot, OrderState, PlanningState, TruckState
 
 __all__ = ["StateSnapshot", "read_state", "speed_for_capacity"]
@@ -88,6 +89,12 @@ def _order_state(order: Order) -> OrderState:
     )
 
 
+def _handling_served(capabilities: list[str] | tuple[str, ...]) -> frozenset[str]:
+    """Every special handling the truck can serve, by the fleet's rules (a reefer is covered,
+    fragile goods need no special truck), so the engine's "handling ⊆ capabilities" holds."""
+    return frozenset(h.value for h in SpecialHandling if can_carry(capabilities, h.value))
+
+
 def _truck_state(vehicle: Vehicle, now: datetime, depot: Depot) -> TruckState:
     where = vehicle.current_location or {}
     free_from = max(vehicle.available_at or now, now)
@@ -100,7 +107,7 @@ def _truck_state(vehicle: Vehicle, now: datetime, depot: Depot) -> TruckState:
         free_from=free_from,
         capacity_kg=_whole(vehicle.capacity_weight_tonnes * THOUSAND),
         capacity_dm3=_whole(vehicle.capacity_volume_m3 * THOUSAND),
-        capabilities=frozenset(vehicle.capabilities or ()),
+        capabilities=_handling_served(vehicle.capabilities or ()),
         cost_per_km=vehicle.fuel_cost_per_km,
         cost_per_hour=vehicle.driver_cost_per_hour,
         fixed_cost=vehicle.fixed_cost_kes,
