@@ -32,7 +32,9 @@ from tests.ui.support import (
 )
 
 REFUSED_URL = "postgresql://u:hunter2pw@127.0.0.1:1/x"  # nothing listens on port 1
-ALL_PAGES = ["overview", "orders", "fleet", "planning", "routes", "decisions", "outcomes"]
+ALL_PAGES = [
+    "overview", "orders", "customers", "fleet", "planning", "routes", "decisions", "outcomes",
+]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -164,10 +166,11 @@ def test_navigation_by_list_and_shortcut_menu(qtbot: QtBot, database: Database) 
     _sign_in(window, "amina", ADMIN_PASSWORD)
     assert window.workspace is not None
     assert [a.text() for a in window.go_menu.actions()] == [
-        "Overview", "Orders", "Fleet", "Planning", "Routes", "Decisions", "Outcomes",
+        "Overview", "Orders", "Customers", "Fleet", "Planning", "Routes", "Decisions",
+        "Outcomes",
     ]  # fmt: skip
-    assert window.go_menu.actions()[2].shortcut().toString() == "Ctrl+3"
-    window.go_menu.actions()[2].trigger()
+    assert window.go_menu.actions()[3].shortcut().toString() == "Ctrl+4"
+    window.go_menu.actions()[3].trigger()
     assert window.workspace.current_key() == "fleet"
     window.workspace.navigation.setCurrentRow(1)
     assert window.workspace.current_key() == "orders"

@@ -1,39 +1,18 @@
 """The screens of the main window, in navigation order: the one place to add a screen.
 
-The Orders, Fleet, Planning, Routes, Decisions and Outcomes screens are placeholders that say
-what they will hold; their issues replace them with the real screens.
+The Planning, Routes, Decisions and Outcomes screens are placeholders that say what they will
+hold; their issues replace them with the real screens.
 """
 
 from __future__ import annotations
 
 from senga_desktop.controllers.permissions import Permission
 from senga_desktop.ui.pages.base import Page
+from senga_desktop.ui.pages.customers import CustomersPage
+from senga_desktop.ui.pages.fleet import FleetPage
+from senga_desktop.ui.pages.orders import OrdersPage
 from senga_desktop.ui.pages.overview import OverviewPage
 from senga_desktop.ui.pages.placeholder import PlaceholderPage
-
-
-class OrdersPage(PlaceholderPage):
-    key = "orders"
-    title = "Orders"
-    icon_name = "mdi6.package-variant-closed"
-    permission = Permission.ORDERS_VIEW
-    purpose = (
-        "Every delivery order — customer, destination town, tonnes, m³, time window, priority, "
-        "special handling and price — with entry, import from CSV or Excel, and export."
-    )
-    meanwhile = "Until this screen arrives, load orders with `senga db seed --demo`."
-
-
-class FleetPage(PlaceholderPage):
-    key = "fleet"
-    title = "Fleet"
-    icon_name = "mdi6.truck-outline"
-    permission = Permission.FLEET_VIEW
-    purpose = (
-        "The fleet board: every truck with its type, capacity, location, status, when it is "
-        "free and what it costs to run."
-    )
-    meanwhile = "The Overview counts the trucks available now and in the whole fleet."
 
 
 class PlanningPage(PlaceholderPage):
@@ -84,6 +63,7 @@ class OutcomesPage(PlaceholderPage):
 PAGES: tuple[type[Page], ...] = (
     OverviewPage,
     OrdersPage,
+    CustomersPage,
     FleetPage,
     PlanningPage,
     RoutesPage,
