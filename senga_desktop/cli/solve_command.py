@@ -2,19 +2,23 @@
 
 The instance is read into the engine's own state and travel model
 (:mod:`senga_desktop.engine.instances`) and solved by the same adapter that plans a depot day,
-with every customer required. Distances are reported in the instance's own units: DIMACS for
-Solomon-style instances (C101 ≈ 827.3), nearest-integer Euclidean for CVRP.
+with every customer required. ``--seeds N`` runs seeds ``seed, seed + 1, …`` in parallel
+processes (one per core at most) within the same time limit and keeps the best plan
+(:mod:`senga_desktop.engine.parallel`). Distances are reported in the instance's own units:
+DIMACS for Solomon-style instances (C101 ≈ 827.3), nearest-integer Euclidean for CVRP.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
 import click
 
 from senga_desktop.engine.instances import read_instance
+from senga_desktop.engine.parallel import consecutive_seeds, solve_best_of
 from senga_desktop.engine.solver import solve as solve_problem
 
 
@@ -34,9 +38,24 @@ from senga_desktop.engine.solver import solve as solve_problem
     help="Stop after this many iterations instead (reproducible; overrides --time-limit).",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option(
+    "--seeds",
+    "seed_count",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Run N seeds (SEED, SEED+1, ...) in parallel processes, one per core at most, in the "
+    "same time limit, and keep the best plan.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document.")
 def solve(
-    instance: Path, time_limit: float, max_iterations: int | None, seed: int, as_json: bool
+    instance: Path,
+    *,
+    time_limit: float,
+    max_iterations: int | None,
+    seed: int,
+    seed_count: int,
+    as_json: bool,
 ) -> None:
     """Solve a Solomon .txt or VRPLIB .vrp benchmark INSTANCE and print the routes."""
     started = time.perf_counter()
@@ -44,13 +63,24 @@ def solve(
         bench = read_instance(instance)
     except (OSError, ValueError) as exc:
         raise click.BadParameter(str(exc), param_hint="INSTANCE") from exc
-    plan = solve_problem(
-        bench.problem(),
-        bench.travel,
-        seed=seed,
-        time_limit=None if max_iterations else time_limit,
-        max_iterations=max_iterations,
-    )
+    limit = None if max_iterations else time_limit
+    if seed_count == 1:
+        plan = solve_problem(
+            bench.problem(),
+            bench.travel,
+            seed=seed,
+            time_limit=limit,
+            max_iterations=max_iterations,
+        )
+    else:
+        plan = solve_best_of(
+            bench.problem(),
+            bench.travel,
+            seeds=consecutive_seeds(seed, seed_count),
+            processes=min(seed_count, os.cpu_count() or 1),
+            time_limit=limit,
+            max_iterations=max_iterations,
+        )
     routes = [[int(order_id) for order_id in route.order_ids] for route in plan.routes]
     distance = bench.distance(plan.distance_m)
     result = {

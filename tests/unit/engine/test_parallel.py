@@ -1,0 +1,140 @@
+"""Best of several seeds in parallel processes: the best plan, the same in or out of process."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+
+from senga_desktop.engine.parallel import best_plan, consecutive_seeds, solve_best_of
+from senga_desktop.engine.plan import Plan
+from senga_desktop.engine.problem import RoutingProblem
+from senga_desktop.engine.solver import solve
+from senga_desktop.engine.state import Belief
+from senga_desktop.engine.travel import GreatCircleTravel
+from senga_desktop.errors import PlanningCancelled
+from tests.unit.engine.builders import order, state, truck
+
+TOWNS = ["Nairobi", "Thika", "Ruiru", "Kiambu", "Athi River", "Machakos", "Limuru", "Kajiado"]
+ITERATIONS = 5  # short enough that seeds 1 and 2 end on different plans
+
+
+def problem() -> RoutingProblem:
+    # The great-circle model carries a Belief (read-only mappings): it must reach the workers.
+    orders = [order(f"O{i}", TOWNS[i % len(TOWNS)]) for i in range(30)]
+    return RoutingProblem(state(orders, [truck("T1"), truck("T2"), truck("T3")]))
+
+
+def travel() -> GreatCircleTravel:
+    return GreatCircleTravel(Belief())
+
+
+def same(a: Plan, b: Plan) -> bool:
+    return (a.seed, a.routes, a.unassigned, a.objective_kes, a.feasible) == (
+        b.seed,
+        b.routes,
+        b.unassigned,
+        b.objective_kes,
+        b.feasible,
+    )
+
+
+def test_best_of_two_seeds_in_parallel_is_no_worse_than_either_seed() -> None:
+    singles = [
+        solve(problem(), travel(), seed=s, time_limit=None, max_iterations=ITERATIONS)
+        for s in (1, 2)
+    ]
+    best = solve_best_of(
+        problem(), travel(), seeds=(1, 2), processes=2, time_limit=None, max_iterations=ITERATIONS
+    )
+    assert singles[0].objective_kes != singles[1].objective_kes  # a real choice to make
+    assert best.feasible
+    assert all(best.objective_kes <= single.objective_kes for single in singles)
+    assert same(best, best_plan(problem(), singles))
+
+
+def best_of_two(processes: int) -> Plan:
+    return solve_best_of(
+        problem(),
+        travel(),
+        seeds=(1, 2),
+        processes=processes,
+        time_limit=None,
+        max_iterations=ITERATIONS,
+    )
+
+
+def test_one_process_gives_the_same_plan_as_the_pool() -> None:
+    assert same(best_of_two(processes=1), best_of_two(processes=2))
+
+
+def test_one_seed_is_the_plain_solve() -> None:
+    plain = solve(problem(), travel(), seed=3, time_limit=None, max_iterations=ITERATIONS)
+    single = solve_best_of(
+        problem(), travel(), seeds=(3,), time_limit=None, max_iterations=ITERATIONS
+    )
+    assert same(plain, single)
+
+
+def test_ties_go_to_the_lowest_seed() -> None:
+    plan = solve(problem(), travel(), seed=5, time_limit=None, max_iterations=ITERATIONS)
+    twins = [dataclasses.replace(plan, seed=s) for s in (9, 4, 7)]
+    assert best_plan(problem(), twins).seed == 4
+
+
+def test_feasible_beats_cheaper_infeasible() -> None:
+    plan = solve(problem(), travel(), seed=5, time_limit=None, max_iterations=ITERATIONS)
+    cheap = dataclasses.replace(
+        plan, routes=(), objective_kes=Decimal(0), cost_kes=Decimal(0), feasible=False, seed=1
+    )
+    assert best_plan(problem(), [cheap, plan]) is plan
+
+
+def test_progress_ends_at_one_with_the_best_cost() -> None:
+    reports: list[tuple[float, Decimal | None]] = []
+    best = solve_best_of(
+        problem(),
+        travel(),
+        seeds=(1, 2),
+        time_limit=1.0,
+        progress=lambda f, c: reports.append((f, c)),
+    )
+    assert reports[-1] == (1.0, best.cost_kes)
+    assert all(0.0 <= f <= 1.0 for f, _ in reports)
+
+
+def test_cancel_terminates_the_workers_promptly() -> None:
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()
+    started = time.perf_counter()
+    with pytest.raises(PlanningCancelled):
+        solve_best_of(problem(), travel(), seeds=(1, 2), time_limit=30, cancel=cancel)
+    assert time.perf_counter() - started < 3.0
+
+
+def test_cancel_in_process() -> None:
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(PlanningCancelled):
+        solve_best_of(problem(), travel(), seeds=(1, 2), processes=1, cancel=cancel)
+
+
+def test_the_pool_falls_back_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", refuse)
+    assert same(best_of_two(processes=2), best_of_two(processes=1))
+
+
+def test_bad_arguments() -> None:
+    assert consecutive_seeds(7, 3) == (7, 8, 9)
+    with pytest.raises(ValueError, match="seed"):
+        consecutive_seeds(1, 0)
+    with pytest.raises(ValueError, match="seed"):
+        solve_best_of(problem(), travel(), seeds=())
+    with pytest.raises(ValueError, match="processes"):
+        solve_best_of(problem(), travel(), seeds=(1,), processes=0)
