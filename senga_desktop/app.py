@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import signal
 import sys
 from collections.abc import Sequence
@@ -77,6 +78,8 @@ def _close_on_interrupt(window: QWidget) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the desktop app; returns the exit status."""
+    # A frozen (installer) build starts planning worker processes through this entry point.
+    multiprocessing.freeze_support()
     args, qt_args = _parser().parse_known_args(argv)
     if args.version:
         # A GUI script on Windows has no console: sys.stdout is then None.
