@@ -16,13 +16,11 @@ background request at a time through the task runner).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
@@ -37,8 +35,7 @@ from senga_desktop.controllers.passwords import MIN_PASSWORD_LENGTH
 from senga_desktop.errors import SengaError, ValidationError
 from senga_desktop.ui.context import APPLICATION_NAME, AppContext
 from senga_desktop.ui.style import APP_ICON, heading, icon, icon_label, muted, unit
-from senga_desktop.ui.tasks import report_unexpected
-from senga_desktop.ui.widgets.forms import FormErrors, InlineMessage
+from senga_desktop.ui.widgets.forms import FormErrors, InlineMessage, TaskDialog
 
 #: The password policy in words; the controller enforces it (``controllers.passwords``).
 PASSWORD_POLICY_TEXT = (
@@ -111,7 +108,7 @@ def hint_label(text: str, *, name: str) -> QLabel:
     return label
 
 
-class AuthDialog(QDialog):
+class AuthDialog(TaskDialog):
     """The frame the sign-in, first-run and change-password dialogs share.
 
     A subclass adds its fields with :meth:`add_field`, checks its input in :meth:`_on_submit`,
@@ -134,13 +131,9 @@ class AuthDialog(QDialog):
         busy_text: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(context=context, parent=parent)
         self.setObjectName(name)
-        self.context = context
-        self._request_id: int | None = None
-        self._busy = False
         self._focus_before_busy: QWidget | None = None
-        self._inputs: list[QWidget] = []
         self._icon_name = icon_name
         self.setWindowTitle(f"{title} \N{EM DASH} {APPLICATION_NAME}")
         self.setWindowIcon(icon(APP_ICON, accent=True, widget=self))
@@ -268,72 +261,17 @@ class AuthDialog(QDialog):
         if isinstance(focused, QLineEdit):
             focused.selectAll()
 
-    def start(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Run the controller call ``fn(*args)`` through the task runner, showing the busy state."""
-        self.errors.clear()
-        self.set_busy(True)
-        runner = self.context.runner
-        request_id = runner.run(
-            fn, *args, on_success=self._on_task_succeeded, on_failure=self._on_task_failed
-        )
-        # A synchronous runner has delivered the result already.
-        self._request_id = request_id if runner.is_pending(request_id) else None
+    def _before_busy(self) -> None:
+        # Park the focus on the dialog, so it does not move to Cancel when the field holding
+        # it is disabled (where a stray Space would press Cancel); it comes back afterwards.
+        self._focus_before_busy = self.focusWidget()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    @property
-    def busy(self) -> bool:
-        return self._busy
-
-    def set_busy(self, busy: bool) -> None:
-        """Disable the inputs and the primary button and show the busy row (or undo that)."""
-        if busy == self._busy:
-            return
-        self._busy = busy
-        if busy:
-            # Park the focus on the dialog, so it does not move to Cancel when the field holding
-            # it is disabled (where a stray Space would press Cancel); it comes back afterwards.
-            self._focus_before_busy = self.focusWidget()
-            self.setFocus(Qt.FocusReason.OtherFocusReason)
-        for widget in (*self._inputs, self.accept_button):
-            widget.setEnabled(not busy)
-        self.busy_indicator.setVisible(busy)
-        if not busy:
-            back = self._focus_before_busy
-            self._focus_before_busy = None
-            if back is not None and back.isEnabled():
-                back.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _on_submit(self) -> None:
-        raise NotImplementedError
-
-    def _on_succeeded(self, result: Any) -> None:
-        raise NotImplementedError
-
-    def _on_failed(self, error: SengaError) -> None:
-        """An expected failure: its message at its field, or under the form."""
-        self.show_errors(error)
-
-    # -- plumbing -------------------------------------------------------------------------------
-
-    def _on_task_succeeded(self, result: Any) -> None:
-        self._request_id = None
-        self.set_busy(False)
-        self._on_succeeded(result)
-
-    def _on_task_failed(self, exc: BaseException) -> None:
-        self._request_id = None
-        self.set_busy(False)
-        if isinstance(exc, SengaError):
-            self._on_failed(exc)
-        else:
-            report_unexpected(exc)
-
-    def done(self, result: int) -> None:
-        """Closing (any way) while a call runs drops its result: the dialog is gone."""
-        if self._request_id is not None:
-            self.context.runner.discard(self._request_id)
-            self._request_id = None
-            self.set_busy(False)
-        super().done(result)
+    def _after_busy(self) -> None:
+        back = self._focus_before_busy
+        self._focus_before_busy = None
+        if back is not None and back.isEnabled():
+            back.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -1,1 +1,1 @@
-"""Reusable widgets: cards, status items, inline form messages."""
+"""Reusable widgets: cards, status items, inline form messages, the form-dialog frame."""

@@ -15,9 +15,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from senga_desktop.controllers.customers import (
     CustomerInfo,
@@ -38,6 +37,7 @@ from senga_desktop.ui.pages.orders.formatting import plural
 from senga_desktop.ui.style import icon
 from senga_desktop.ui.tasks import report_unexpected
 from senga_desktop.ui.widgets.import_preview import ImportPreviewDialog, ImportSpec
+from senga_desktop.ui.widgets.list_controls import PageActions
 
 __all__ = ["CUSTOMER_IMPORT", "CustomerActions"]
 
@@ -52,7 +52,7 @@ CUSTOMER_IMPORT = ImportSpec(
 )
 
 
-class CustomerActions(QObject):
+class CustomerActions(PageActions):
     """The commands and their enabled state for the selected customer."""
 
     #: A customer was added or changed: the ``CustomerInfo`` and what happened.
@@ -63,14 +63,10 @@ class CustomerActions(QObject):
     failed = Signal(str)
 
     def __init__(self, *, context: AppContext, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.context = context
-        self._parent = parent
+        super().__init__(context=context, parent=parent)
         #: Whether the signed-in user may change customers at all.
         self.allowed = context.can(Permission.CUSTOMERS_EDIT)
         self.customer: CustomerInfo | None = None
-        #: The dialog a command opened, while it is open.
-        self.active_dialog: QDialog | None = None
         self.new = self._action(
             "new_customer", "&New customer…", "mdi6.account-plus-outline", self._on_new_triggered
         )
@@ -104,12 +100,6 @@ class CustomerActions(QObject):
             self.edit.setIcon(icon("mdi6.eye-outline", widget=parent))
         self.set_customer(None)
 
-    def _action(self, name: str, text: str, icon_name: str, slot: Callable[[], None]) -> QAction:
-        action = QAction(icon(icon_name, widget=self._parent), text, self)
-        action.setObjectName(name)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
-
     def set_customer(self, customer: CustomerInfo | None) -> None:
         """The selected customer (``None``: none) decides what the row commands may do."""
         self.customer = customer
@@ -125,20 +115,10 @@ class CustomerActions(QObject):
 
     # -- dialogs --------------------------------------------------------------------------------
 
-    def _open(self, dialog: QDialog) -> None:
-        self.active_dialog = dialog
-        dialog.finished.connect(partial(self._on_dialog_finished, dialog))
-        dialog.open()
-
-    def _on_dialog_finished(self, dialog: QDialog, _result: int) -> None:
-        if self.active_dialog is dialog:
-            self.active_dialog = None
-        dialog.deleteLater()
-
     def _on_new_triggered(self) -> None:
         dialog = CustomerDialog(context=self.context, parent=self._parent)
         dialog.customer_saved.connect(partial(self._on_changed, "{name} ({key}) is added."))
-        self._open(dialog)
+        self._open_dialog(dialog)
 
     def _on_edit_triggered(self) -> None:
         if self.customer is None:
@@ -150,14 +130,14 @@ class CustomerActions(QObject):
             parent=self._parent,
         )
         dialog.customer_saved.connect(partial(self._on_changed, "The changes to {name} are saved."))
-        self._open(dialog)
+        self._open_dialog(dialog)
 
     def _on_import_triggered(self) -> None:
         dialog = ImportPreviewDialog(
             context=self.context, spec=CUSTOMER_IMPORT, parent=self._parent
         )
         dialog.imported.connect(self._on_imported)
-        self._open(dialog)
+        self._open_dialog(dialog)
 
     def _on_imported(self, result: ImportResult) -> None:
         text = f"Imported {plural(result.written, 'customer')}"

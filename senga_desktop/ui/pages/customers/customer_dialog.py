@@ -36,9 +36,9 @@ from senga_desktop.controllers.customers import (
 )
 from senga_desktop.errors import AlreadyExists, SengaError, ValidationError
 from senga_desktop.ui.context import AppContext
-from senga_desktop.ui.pages.orders.form_dialog import FormDialog
 from senga_desktop.ui.settings.page import FieldMessage
 from senga_desktop.ui.style import unit
+from senga_desktop.ui.widgets.form_dialog import FormDialog
 
 __all__ = ["CustomerDialog"]
 

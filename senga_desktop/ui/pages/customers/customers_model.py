@@ -10,16 +10,11 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import Qt
 
-from senga_desktop.controllers.customers import CustomerInfo, CustomerPage
+from senga_desktop.controllers.customers import CustomerInfo
 from senga_desktop.ui.pages.orders.formatting import NONE_SHOWN, clock
-from senga_desktop.ui.style import icon
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+from senga_desktop.ui.widgets.table_models import LEFT, RIGHT, PageTableModel
 
 
 class Column(enum.IntEnum):
@@ -70,91 +65,30 @@ def hours_text(customer: CustomerInfo) -> str:
     return f"{clock(start)}\N{EN DASH}{clock(end)}"
 
 
-class CustomersTableModel(QAbstractTableModel):
+class CustomersTableModel(PageTableModel):
     """Read-only rows of one page of customers; :meth:`customer` gives the row's record."""
 
-    def __init__(self, *, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[CustomerInfo, ...] = ()
-        self._total = 0
-        self._offset = 0
-        self._inactive_icon: QIcon | None = None
-
-    def set_page(self, page: CustomerPage, *, offset: int) -> None:
-        self.beginResetModel()
-        self._rows = page.rows
-        self._total = page.total
-        self._offset = offset
-        self.endResetModel()
-
-    @property
-    def total(self) -> int:
-        return self._total
-
-    @property
-    def offset(self) -> int:
-        return self._offset
+    columns = Column
+    headers = HEADERS
 
     def customer(self, row: int) -> CustomerInfo | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, customer_id: str) -> int | None:
-        for row, customer in enumerate(self._rows):
-            if customer.customer_id == customer_id:
-                return row
-        return None
-
-    # -- QAbstractTableModel ------------------------------------------------------------------
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        column = Column(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return TOOLTIPS.get(column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column is Column.MAX_WAIT else _LEFT
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.column() < len(Column):
-            return None
-        customer = self.customer(index.row())
-        if customer is None:
-            return None
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(customer, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(customer, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column is Column.MAX_WAIT else _LEFT
-        if role == Qt.ItemDataRole.DecorationRole and column is Column.ACTIVE:
-            return None if customer.is_active else self._inactive()
-        if role == Qt.ItemDataRole.UserRole:
-            return customer.customer_id
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return self.record(row)
 
     # -- formatting ---------------------------------------------------------------------------
+
+    def _key(self, record: CustomerInfo) -> str:
+        return record.customer_id
+
+    def _header_tooltip(self, column: Column) -> str | None:
+        return TOOLTIPS.get(column)
+
+    def _alignment(self, column: Column) -> Qt.AlignmentFlag:
+        return RIGHT if column is Column.MAX_WAIT else LEFT
+
+    def _extra_data(self, record: CustomerInfo, column: Column, role: int) -> Any:
+        if role == Qt.ItemDataRole.DecorationRole and column is Column.ACTIVE:
+            return None if record.is_active else self._icon("mdi6.account-off-outline")
+        return None
 
     @staticmethod
     def _display(customer: CustomerInfo, column: Column) -> str:
@@ -186,8 +120,3 @@ class CustomersTableModel(QAbstractTableModel):
         if column is Column.ACTIVE and not customer.is_active:
             return TOOLTIPS[Column.ACTIVE]
         return None
-
-    def _inactive(self) -> QIcon:
-        if self._inactive_icon is None:
-            self._inactive_icon = icon("mdi6.account-off-outline")
-        return self._inactive_icon

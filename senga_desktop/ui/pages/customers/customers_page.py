@@ -35,9 +35,10 @@ from senga_desktop.ui.pages.customers.customers_model import HEADERS, Column, Cu
 from senga_desktop.ui.pages.orders.columns import ColumnChooser, fitting_widths
 from senga_desktop.ui.pages.orders.filters import SEARCH_DELAY_MS
 from senga_desktop.ui.pages.orders.formatting import plural
-from senga_desktop.ui.pages.orders.list_parts import ListFrame, action_button, configure_table
+from senga_desktop.ui.pages.orders.list_parts import ListFrame, configure_table
 from senga_desktop.ui.style import icon, unit
 from senga_desktop.ui.tasks import report_unexpected
+from senga_desktop.ui.widgets.list_controls import action_button
 
 if TYPE_CHECKING:
     from senga_desktop.ui.context import AppContext

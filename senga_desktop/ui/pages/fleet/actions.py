@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from senga_desktop.controllers.fleet import VehicleInfo
 from senga_desktop.controllers.fleet_import import (
@@ -31,8 +31,8 @@ from senga_desktop.ui.context import AppContext
 from senga_desktop.ui.pages.fleet.formatting import depot_zone, free_text
 from senga_desktop.ui.pages.fleet.status_dialogs import MarkAvailableDialog, ServiceStopDialog
 from senga_desktop.ui.pages.fleet.vehicle_dialog import VehicleDialog
-from senga_desktop.ui.style import icon
 from senga_desktop.ui.widgets.import_preview import ImportPreviewDialog, ImportSpec
+from senga_desktop.ui.widgets.list_controls import PageActions
 
 #: The vehicle import, as the generic import window runs it.
 VEHICLE_IMPORT = ImportSpec(
@@ -50,7 +50,7 @@ VEHICLE_IMPORT = ImportSpec(
 )
 
 
-class FleetActions(QObject):
+class FleetActions(PageActions):
     """The commands, their enabled state for the selected truck, and the dialog now open."""
 
     #: A dialog changed a truck: the ``VehicleInfo`` and a sentence saying what happened.
@@ -61,14 +61,10 @@ class FleetActions(QObject):
     dialog_closed = Signal()
 
     def __init__(self, *, context: AppContext, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.context = context
-        self._parent = parent
+        super().__init__(context=context, parent=parent)
         #: Whether the signed-in user may change trucks at all.
         self.allowed = context.can(Permission.FLEET_EDIT)
         self.vehicle: VehicleInfo | None = None
-        #: The dialog opened by one of the actions, while it is open.
-        self.active_dialog: QDialog | None = None
         self.add = self._action(
             "add_truck", "&Add truck…", "mdi6.truck-plus-outline", self._on_add_triggered, "Ctrl+N"
         )
@@ -109,13 +105,10 @@ class FleetActions(QObject):
         slot: Callable[[], None],
         shortcut: str | None = None,
     ) -> QAction:
-        action = QAction(icon(icon_name, widget=self._parent), text, self)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(shortcut)
+        """A command, hidden and off for a user who may not change trucks."""
+        action = super()._action(name, text, icon_name, slot, shortcut)
         action.setVisible(self.allowed)
         action.setEnabled(self.allowed)
-        action.triggered.connect(slot)
         return action
 
     @property
@@ -143,24 +136,19 @@ class FleetActions(QObject):
 
     # -- opening dialogs ------------------------------------------------------------------------
 
-    def _open(self, dialog: QDialog) -> None:
-        self.active_dialog = dialog
-        dialog.finished.connect(self._on_dialog_finished)
-        dialog.open()
-
     def _on_add_triggered(self) -> None:
         dialog = VehicleDialog(context=self.context, parent=self._parent)
         dialog.vehicle_changed.connect(
             self._report("{label} is on the board as {number}, available at {town}.")
         )
-        self._open(dialog)
+        self._open_dialog(dialog)
 
     def _on_edit_triggered(self) -> None:
         if self.vehicle is None:
             return
         dialog = VehicleDialog(context=self.context, vehicle=self.vehicle, parent=self._parent)
         dialog.vehicle_changed.connect(self._report("The changes to {label} are saved."))
-        self._open(dialog)
+        self._open_dialog(dialog)
 
     def _on_available_triggered(self) -> None:
         if self.vehicle is None:
@@ -169,7 +157,7 @@ class FleetActions(QObject):
             context=self.context, vehicle=self.vehicle, parent=self._parent
         )
         dialog.vehicle_changed.connect(self._report("{label} is available at {town}: {free}."))
-        self._open(dialog)
+        self._open_dialog(dialog)
 
     def _open_stop(self, status: VehicleStatus) -> None:
         if self.vehicle is None:
@@ -191,12 +179,12 @@ class FleetActions(QObject):
             self.vehicle_changed.emit(info, self._describe(text, info) + extra)
 
         dialog.vehicle_changed.connect(report)
-        self._open(dialog)
+        self._open_dialog(dialog)
 
     def _on_import_triggered(self) -> None:
         dialog = ImportPreviewDialog(context=self.context, spec=VEHICLE_IMPORT, parent=self._parent)
         dialog.imported.connect(self._on_imported)
-        self._open(dialog)
+        self._open_dialog(dialog)
 
     def _on_imported(self, result: ImportResult) -> None:
         keys = result.keys
@@ -207,7 +195,8 @@ class FleetActions(QObject):
             text += f" {rows} left out."
         self.imported.emit(result, text)
 
-    def _on_dialog_finished(self, _result: int) -> None:
+    def _on_dialog_finished(self, _dialog: QDialog, _result: int) -> None:
+        """Whatever dialog closed, the board is read again (the page listens to this)."""
         if self.active_dialog is not None:
             self.active_dialog.deleteLater()
         self.active_dialog = None
@@ -230,20 +219,3 @@ class FleetActions(QObject):
             self.vehicle_changed.emit(info, self._describe(text, info))
 
         return report
-
-
-def action_button(action: QAction) -> QPushButton:
-    """A push button that triggers ``action`` and follows its text, state and visibility."""
-    button = QPushButton(action.icon(), action.text())
-    button.setObjectName(f"{action.objectName()}_button")
-    button.setAutoDefault(False)
-
-    def follow() -> None:
-        button.setText(action.text())
-        button.setEnabled(action.isEnabled())
-        button.setVisible(action.isVisible())
-
-    action.changed.connect(follow)
-    button.clicked.connect(action.trigger)
-    follow()
-    return button

@@ -38,7 +38,7 @@ from senga_desktop.domain import VehicleStatus
 from senga_desktop.errors import SengaError
 from senga_desktop.ui.auth import BusyIndicator
 from senga_desktop.ui.pages.base import Page
-from senga_desktop.ui.pages.fleet.actions import FleetActions, action_button
+from senga_desktop.ui.pages.fleet.actions import FleetActions
 from senga_desktop.ui.pages.fleet.board_model import FleetBoardModel
 from senga_desktop.ui.pages.fleet.details import TruckDetails
 from senga_desktop.ui.pages.fleet.fields import zone_caption
@@ -47,6 +47,7 @@ from senga_desktop.ui.pages.fleet.truck_delegate import TruckDelegate
 from senga_desktop.ui.style import heading, icon, markdown_label, muted, unit
 from senga_desktop.ui.tasks import report_unexpected
 from senga_desktop.ui.widgets.cards import NoteBox
+from senga_desktop.ui.widgets.list_controls import action_button
 
 if TYPE_CHECKING:
     from senga_desktop.ui.context import AppContext
@@ -129,8 +130,8 @@ class FleetPage(Page):
         top.setSpacing(u)
         top.addLayout(titles, 1)
         top.addWidget(self.busy_indicator, 0, Qt.AlignmentFlag.AlignBottom)
-        self.add_button = action_button(self.fleet_actions.add)
-        self.import_button = action_button(self.fleet_actions.import_)
+        self.add_button = action_button(self.fleet_actions.add, follow_tooltip=False)
+        self.import_button = action_button(self.fleet_actions.import_, follow_tooltip=False)
         for button in (self.add_button, self.import_button):
             top.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
         return top
@@ -194,7 +195,7 @@ class FleetPage(Page):
     def _build_details(self) -> TruckDetails:
         self.details = TruckDetails()
         for action in self.fleet_actions.vehicle_actions:
-            self.details.actions_layout.addWidget(action_button(action))
+            self.details.actions_layout.addWidget(action_button(action, follow_tooltip=False))
         if not self.fleet_actions.allowed:
             note = muted(QLabel("Fleet managers change trucks here; the board is yours to read."))
             note.setObjectName("read_only_note")

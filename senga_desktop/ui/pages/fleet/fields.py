@@ -8,16 +8,13 @@ set to) and handed to controllers as aware datetimes; figures are spin boxes who
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateTimeEdit,
-    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,13 +23,10 @@ from PySide6.QtWidgets import (
 
 from senga_desktop.gazetteer import load_gazetteer
 from senga_desktop.ui.style import muted, unit
+from senga_desktop.ui.widgets.depot_inputs import DepotDateTimeEdit, ExactSpin, zone_caption
 
+#: The fleet's dialogs spell the month out (the order screens use the shorter numeric date).
 DATE_TIME_FORMAT = "ddd d MMM yyyy  HH:mm"
-
-
-def zone_caption(zone: ZoneInfo) -> str:
-    """ "Nairobi time" for Africa/Nairobi: which clock the picker means."""
-    return f"{zone.key.rsplit('/', 1)[-1].replace('_', ' ')} time"
 
 
 class DepotTimeField(QWidget):
@@ -59,13 +53,9 @@ class DepotTimeField(QWidget):
         self.zone = zone
         #: Whether "no time" can be chosen (there is a ``none_text`` box).
         self.optional = none_text is not None
-        self.edit = QDateTimeEdit()
-        self.edit.setObjectName(f"{name}_edit")
-        # Qt shows the picked wall-clock as it is; UTC keeps the desk's own zone (and its
-        # daylight-saving gaps) out of it. The depot's zone is applied in value().
-        self.edit.setTimeZone(QTimeZone.utc())
-        self.edit.setDisplayFormat(DATE_TIME_FORMAT)
-        self.edit.setCalendarPopup(True)
+        self.edit = DepotDateTimeEdit(
+            name=f"{name}_edit", zone=zone, display_format=DATE_TIME_FORMAT
+        )
         self.none_box = QCheckBox(none_text or "")
         self.none_box.setObjectName(f"{name}_none")
         self.none_box.setVisible(self.optional)
@@ -84,24 +74,13 @@ class DepotTimeField(QWidget):
         """The picked time as an aware datetime in the depot's zone, or ``None``."""
         if self.optional and self.none_box.isChecked():
             return None
-        picked = self.edit.dateTime()
-        date, clock = picked.date(), picked.time()
-        return datetime(
-            date.year(), date.month(), date.day(), clock.hour(), clock.minute(), tzinfo=self.zone
-        )
+        return self.edit.local_value()
 
     def set_value(self, when: datetime | None, *, default: datetime | None = None) -> None:
         """Show ``when`` (``None``: tick the "not set" box and show ``default`` greyed)."""
         shown = when or default
         if shown is not None:
-            local = shown.astimezone(self.zone)
-            self.edit.setDateTime(
-                QDateTime(
-                    QDate(local.year, local.month, local.day),
-                    QTime(local.hour, local.minute),
-                    QTimeZone.utc(),
-                )
-            )
+            self.edit.set_value(shown)
         self.none_box.setChecked(when is None and self.optional)
         self.edit.setEnabled(not self.none_box.isChecked())
         self.value_changed.emit()
@@ -152,24 +131,13 @@ def town_combo(*, name: str, depot_name: str) -> SearchableCombo:
     return combo
 
 
-class FigureSpin(QDoubleSpinBox):
+class FigureSpin(ExactSpin):
     """A figure with a unit suffix whose value reads back as an exact ``Decimal``."""
 
     def __init__(
         self, *, name: str, decimals: int, maximum: float, suffix: str, step: float = 1.0
     ) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        self.setDecimals(decimals)
-        self.setRange(0, maximum)
+        super().__init__(name=name, decimals=decimals, maximum=maximum)
         self.setSingleStep(step)
         self.setSuffix(f" {suffix}")
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.setGroupSeparatorShown(True)
-        self.setKeyboardTracking(False)
-
-    def decimal(self) -> Decimal:
-        return Decimal(f"{self.value():.{self.decimals()}f}")
-
-    def set_decimal(self, value: Decimal) -> None:
-        self.setValue(float(value))

@@ -11,17 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QLineEdit,
-    QPushButton,
-    QSizePolicy,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSizePolicy, QWidget
 
 from senga_desktop.controllers.fleet import BoardQuery
 from senga_desktop.domain import SpecialHandling
@@ -31,6 +21,11 @@ from senga_desktop.ui.pages.fleet.formatting import (
     CAPABILITY_ORDER,
 )
 from senga_desktop.ui.style import icon, unit
+from senga_desktop.ui.widgets.list_controls import (
+    FilterBar,
+    clear_filters_button,
+    search_line_edit,
+)
 
 #: How long typing must pause before the search runs.
 SEARCH_DELAY_MS = 300
@@ -39,26 +34,20 @@ ALL_TYPES = "All types"
 ANY_CAPABILITY = "Any capability"
 
 
-class BoardFilters(QWidget):
+class BoardFilters(FilterBar):
     """The filter controls above the board; :meth:`query` turns them into a ``BoardQuery``."""
 
-    #: The filters changed (after the typing pause, for the search box).
-    filters_changed = Signal()
-
     def __init__(self, *, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("fleet_filters")
+        super().__init__(name="fleet_filters", delay_ms=SEARCH_DELAY_MS, parent=parent)
         u = unit(self)
         chars = self.fontMetrics().averageCharWidth()
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("plate_search")
-        self.search_edit.setPlaceholderText("Search plate or fleet number")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.addAction(
-            icon("mdi6.magnify", widget=self), QLineEdit.ActionPosition.LeadingPosition
+        self.search_edit = search_line_edit(
+            self,
+            name="plate_search",
+            placeholder="Search plate or fleet number",
+            accessible_name="Search by plate or fleet number",
+            width_chars=30,
         )
-        self.search_edit.setAccessibleName("Search by plate or fleet number")
-        self.search_edit.setMinimumWidth(chars * 30)
         self.town_combo = self._combo("town_filter", ALL_TOWNS, chars * 18)
         self.type_combo = self._combo("type_filter", ALL_TYPES, chars * 22)
         self.capability_combo = self._combo("capability_filter", ANY_CAPABILITY, chars * 20)
@@ -73,11 +62,7 @@ class BoardFilters(QWidget):
         )
         self.retired_box = QCheckBox("Show retired")
         self.retired_box.setObjectName("show_retired")
-        self.clear_button = QPushButton(
-            icon("mdi6.filter-remove-outline", widget=self), "Clear filters"
-        )
-        self.clear_button.setObjectName("clear_filters")
-        self.clear_button.setAutoDefault(False)
+        self.clear_button = clear_filters_button(self, "Clear filters")
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -90,11 +75,7 @@ class BoardFilters(QWidget):
         layout.addWidget(self.clear_button)
         layout.addStretch(0)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._on_changed)
-        self.search_edit.textChanged.connect(self._on_search_edited)
+        self.search_edit.textChanged.connect(self._on_typed)
         self.search_edit.returnPressed.connect(self._on_changed)
         for combo in (self.town_combo, self.type_combo, self.capability_combo):
             combo.currentIndexChanged.connect(self._on_changed)
@@ -157,43 +138,13 @@ class BoardFilters(QWidget):
         combo.setCurrentIndex(index)
         return True
 
-    def clear(self) -> None:
-        """Show every truck in service again (one reload, not one per control)."""
-        widgets = (self.search_edit, self.town_combo, self.type_combo, self.capability_combo)
-        for widget in widgets:
-            widget.blockSignals(True)
-        try:
-            self.search_edit.clear()
-            for combo in widgets[1:]:
-                combo.setCurrentIndex(0)  # type: ignore[attr-defined]
-        finally:
-            for widget in widgets:
-                widget.blockSignals(False)
-        self._search_timer.stop()
-        self._on_changed()
+    # -- the bar's hooks ------------------------------------------------------------------------
 
-    def flush(self) -> None:
-        """Apply a search still waiting for the typing pause (tests, and pressing Enter)."""
-        if self._search_timer.isActive():
-            self._search_timer.stop()
-            self._on_changed()
+    def _filter_inputs(self) -> tuple[QWidget, ...]:
+        return (self.search_edit, self.town_combo, self.type_combo, self.capability_combo)
 
-    # -- slots ------------------------------------------------------------------------------------
-
-    def _on_search_edited(self, _text: str) -> None:
-        self._search_timer.start()
-
-    def _on_changed(self, *_args: object) -> None:
-        self._search_timer.stop()
-        self._update_clear_button()
-        self.filters_changed.emit()
-
-    def _update_clear_button(self) -> None:
-        self.clear_button.setEnabled(self.is_filtering())
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.search_edit.hasFocus():
-            self.search_edit.clear()
-            self.flush()
-            return
-        super().keyPressEvent(event)
+    def _reset(self) -> None:
+        """Every truck in service again ("Show retired" is a view choice, not a filter)."""
+        self.search_edit.clear()
+        for combo in (self.town_combo, self.type_combo, self.capability_combo):
+            combo.setCurrentIndex(0)

@@ -5,7 +5,7 @@
 - :mod:`.filters` and :mod:`.columns` — the filter bar and the remembered column choice;
 - :mod:`.order_actions` — the commands (new, open, duplicate, cancel, import, template, export);
 - :mod:`.order_dialog` and :mod:`.order_fields` — the entry and edit form, on the frame of
-  :mod:`.form_dialog` with the inputs of :mod:`.pickers`;
+  :mod:`senga_desktop.ui.widgets.form_dialog` with the inputs of :mod:`.pickers`;
 - :mod:`.formatting` — how orders are put into words, in the depot's time zone.
 """
 

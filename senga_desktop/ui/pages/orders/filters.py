@@ -16,22 +16,20 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLineEdit,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QWidget
 
 from senga_desktop.controllers.customers import CustomerInfo
 from senga_desktop.controllers.orders_query import OrderQuery
 from senga_desktop.domain import OrderStatus
 from senga_desktop.ui.pages.orders.pickers import CustomerPicker, TownCombo
 from senga_desktop.ui.pages.orders.window_range import WindowRangeButton
-from senga_desktop.ui.style import icon, unit
+from senga_desktop.ui.style import unit
+from senga_desktop.ui.widgets.list_controls import (
+    FilterBar,
+    clear_filters_button,
+    search_line_edit,
+)
 
 __all__ = ["SEARCH_DELAY_MS", "STATUS_CHOICES", "OrderFilters"]
 
@@ -52,27 +50,20 @@ STATUS_CHOICES: tuple[tuple[str, frozenset[OrderStatus]], ...] = (
 )
 
 
-class OrderFilters(QWidget):
+class OrderFilters(FilterBar):
     """The filter controls above the order list."""
 
-    #: The filters changed (after the typing pause, for typed text).
-    filters_changed = Signal()
-
     def __init__(self, *, zone: ZoneInfo, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("order_filters")
+        super().__init__(name="order_filters", delay_ms=SEARCH_DELAY_MS, parent=parent)
         self.zone = zone
-        chars = self.fontMetrics().averageCharWidth()
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("order_search")
-        self.search_edit.setPlaceholderText("Search orders")
-        self.search_edit.setToolTip("Order number, customer name, town or street address")
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.addAction(
-            icon("mdi6.magnify", widget=self), QLineEdit.ActionPosition.LeadingPosition
+        self.search_edit = search_line_edit(
+            self,
+            name="order_search",
+            placeholder="Search orders",
+            accessible_name="Search orders",
+            width_chars=18,
         )
-        self.search_edit.setAccessibleName("Search orders")
-        self.search_edit.setMinimumWidth(chars * 18)
+        self.search_edit.setToolTip("Order number, customer name, town or street address")
         self.status_combo = QComboBox()
         self.status_combo.setObjectName("status_filter")
         for label, statuses in STATUS_CHOICES:
@@ -92,10 +83,8 @@ class OrderFilters(QWidget):
             name="customer_filter", placeholder="All customers", chars=11
         )
         self.range_button = WindowRangeButton(zone=zone)
-        self.clear_button = QPushButton(icon("mdi6.filter-remove-outline", widget=self), "Clear")
-        self.clear_button.setObjectName("clear_filters")
+        self.clear_button = clear_filters_button(self, "Clear")
         self.clear_button.setToolTip("Clear the filters: show every order")
-        self.clear_button.setAutoDefault(False)
         self._lay_out()
         self._connect()
         self._update_clear_button()
@@ -112,10 +101,6 @@ class OrderFilters(QWidget):
         layout.addWidget(self.clear_button)
 
     def _connect(self) -> None:
-        self._typing_timer = QTimer(self)
-        self._typing_timer.setSingleShot(True)
-        self._typing_timer.setInterval(SEARCH_DELAY_MS)
-        self._typing_timer.timeout.connect(self._on_changed)
         self.search_edit.textChanged.connect(self._on_typed)
         self.search_edit.returnPressed.connect(self.flush)
         for combo in (self.town_combo, self.customer_picker):
@@ -170,43 +155,15 @@ class OrderFilters(QWidget):
         zone = self.zone
         self.range_button.set_days(first.astimezone(zone).date(), last.astimezone(zone).date())
 
-    def clear(self) -> None:
-        """Show every order again (one reload, not one per control)."""
-        widgets = (self.search_edit, self.status_combo, self.town_combo, self.customer_picker)
-        for widget in widgets:
-            widget.blockSignals(True)
-        try:
-            self.search_edit.clear()
-            self.status_combo.setCurrentIndex(0)
-            self.town_combo.set_text("")
-            self.customer_picker.set_text("")
-            self.range_button.set_days(None, emit=False)
-        finally:
-            for widget in widgets:
-                widget.blockSignals(False)
-        self._on_changed()
+    # -- the bar's hooks ------------------------------------------------------------------------
 
-    def flush(self) -> None:
-        """Apply typing still waiting for its pause (tests, and pressing Enter)."""
-        if self._typing_timer.isActive():
-            self._on_changed()
+    def _filter_inputs(self) -> tuple[QWidget, ...]:
+        return (self.search_edit, self.status_combo, self.town_combo, self.customer_picker)
 
-    # -- slots ----------------------------------------------------------------------------------
-
-    def _on_typed(self, *_args: object) -> None:
-        self._typing_timer.start()
-
-    def _on_changed(self, *_args: object) -> None:
-        self._typing_timer.stop()
-        self._update_clear_button()
-        self.filters_changed.emit()
-
-    def _update_clear_button(self) -> None:
-        self.clear_button.setEnabled(self.is_filtering())
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.search_edit.hasFocus():
-            self.search_edit.clear()
-            self.flush()
-            return
-        super().keyPressEvent(event)
+    def _reset(self) -> None:
+        """Every order again; the range button is told not to emit (it is not blocked)."""
+        self.search_edit.clear()
+        self.status_combo.setCurrentIndex(0)
+        self.town_combo.set_text("")
+        self.customer_picker.set_text("")
+        self.range_button.set_days(None, emit=False)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from senga_desktop.domain import OrderStatus, Priority, SpecialHandling
+from senga_desktop.ui.widgets.depot_inputs import zone_caption
 
 __all__ = [
     "DATE_FORMAT",
@@ -101,11 +102,6 @@ def depot_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(DEFAULT_TIME_ZONE)
-
-
-def zone_caption(zone: ZoneInfo) -> str:
-    """ "Nairobi time" for Africa/Nairobi: which clock a time means."""
-    return f"{zone.key.rsplit('/', 1)[-1].replace('_', ' ')} time"
 
 
 def local_time(moment: datetime | None, zone: ZoneInfo) -> str:

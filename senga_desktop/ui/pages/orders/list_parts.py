@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,25 +36,7 @@ from senga_desktop.ui.auth import BusyIndicator
 from senga_desktop.ui.style import heading, icon, markdown_label, muted, unit
 from senga_desktop.ui.widgets.cards import NoteBox
 
-__all__ = ["ListFrame", "action_button", "configure_table"]
-
-
-def action_button(action: QAction, *, name: str | None = None) -> QPushButton:
-    """A push button that triggers ``action`` and follows its text, state and visibility."""
-    button = QPushButton(action.icon(), action.text())
-    button.setObjectName(name or f"{action.objectName()}_button")
-    button.setAutoDefault(False)
-
-    def follow() -> None:
-        button.setText(action.text())
-        button.setToolTip(action.toolTip())
-        button.setEnabled(action.isEnabled())
-        button.setVisible(action.isVisible())
-
-    action.changed.connect(follow)
-    button.clicked.connect(action.trigger)
-    follow()
-    return button
+__all__ = ["ListFrame", "configure_table"]
 
 
 class _SpacedDelegate(QStyledItemDelegate):

@@ -21,9 +21,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from senga_desktop.controllers.exports import ExportResult, export_orders
 from senga_desktop.controllers.imports import ImportResult, commit_orders, preview_orders
@@ -36,9 +35,9 @@ from senga_desktop.errors import SengaError
 from senga_desktop.ui.context import AppContext
 from senga_desktop.ui.pages.orders.formatting import depot_zone, local_time, plural
 from senga_desktop.ui.pages.orders.order_dialog import OrderDialog
-from senga_desktop.ui.style import icon
 from senga_desktop.ui.tasks import report_unexpected
 from senga_desktop.ui.widgets.import_preview import ImportPreviewDialog, ImportSpec
+from senga_desktop.ui.widgets.list_controls import PageActions
 
 __all__ = ["EXPORT_FILTERS", "ORDER_IMPORT", "OrderActions"]
 
@@ -60,7 +59,7 @@ XLSX_FILTER = "Excel workbook (*.xlsx)"
 EXPORT_FILTERS = f"{CSV_FILTER};;{XLSX_FILTER}"
 
 
-class OrderActions(QObject):
+class OrderActions(PageActions):
     """The commands and their enabled state for the selected order."""
 
     #: An order was saved, duplicated or cancelled: the ``OrderInfo`` and what happened.
@@ -73,13 +72,9 @@ class OrderActions(QObject):
     def __init__(
         self, *, context: AppContext, query: Callable[[], OrderQuery], parent: QWidget
     ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self._parent = parent
+        super().__init__(context=context, parent=parent)
         self._query = query
         self.order: OrderRow | None = None
-        #: The dialog one of the commands opened, while it is open.
-        self.active_dialog: QDialog | None = None
         self.new = self._action(
             "new_order",
             "&New order…",
@@ -120,21 +115,6 @@ class OrderActions(QObject):
         self.order_actions = (self.open, self.duplicate, self.cancel)
         self.set_order(None)
 
-    def _action(
-        self,
-        name: str,
-        text: str,
-        icon_name: str,
-        slot: Callable[[], None],
-        shortcut: str | None = None,
-    ) -> QAction:
-        action = QAction(icon(icon_name, widget=self._parent), text, self)
-        action.setObjectName(name)
-        if shortcut:
-            action.setShortcut(shortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
-
     def set_order(self, order: OrderRow | None) -> None:
         """The selected order (``None``: none) decides what the row commands may do."""
         self.order = order
@@ -173,16 +153,6 @@ class OrderActions(QObject):
             self.failed.emit(f"The file could not be written: {exc.strerror or exc}.")
         else:
             report_unexpected(exc)
-
-    def _open_dialog(self, dialog: QDialog) -> None:
-        self.active_dialog = dialog
-        dialog.finished.connect(partial(self._on_dialog_finished, dialog))
-        dialog.open()
-
-    def _on_dialog_finished(self, dialog: QDialog, _result: int) -> None:
-        if self.active_dialog is dialog:
-            self.active_dialog = None
-        dialog.deleteLater()
 
     def open_order_dialog(self, order: OrderInfo | None) -> None:
         """The entry form for a new order (``None``), or ``order`` to edit or read; it is

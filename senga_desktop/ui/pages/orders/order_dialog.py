@@ -37,7 +37,6 @@ from senga_desktop.controllers.orders import (
 from senga_desktop.domain import OrderStatus, Priority
 from senga_desktop.errors import SengaError, StaleDataError, ValidationError
 from senga_desktop.ui.context import AppContext
-from senga_desktop.ui.pages.orders.form_dialog import FormDialog, merged_errors
 from senga_desktop.ui.pages.orders.formatting import (
     PRIORITY_LABELS,
     STATUS_LABELS,
@@ -55,6 +54,7 @@ from senga_desktop.ui.pages.orders.pickers import (
 from senga_desktop.ui.settings.page import add_section
 from senga_desktop.ui.style import unit
 from senga_desktop.ui.tasks import report_unexpected
+from senga_desktop.ui.widgets.form_dialog import FormDialog, merged_errors
 
 __all__ = ["CUSTOMER_LIMIT", "OrderDialog"]
 

@@ -1,6 +1,7 @@
 """The order list's table model: one page of orders, fetched by the database, formatted here.
 
-The Anki pattern for a big table: the model holds only the rows of the page on screen (an
+On the frame of :class:`~senga_desktop.ui.widgets.table_models.PageTableModel`, the Anki pattern
+for a big table: the model holds only the rows of the page on screen (an
 :class:`~senga_desktop.controllers.orders_query.OrderPage` read off the GUI thread) and formats
 them; ``data()`` runs no SQL. Sorting is the database's too: a header click calls :meth:`sort`,
 which records the column and direction and emits :attr:`OrderTableModel.sort_changed`, and the
@@ -13,17 +14,10 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QFont
 
-from senga_desktop.controllers.orders_query import OrderPage, OrderRow, OrderSort
+from senga_desktop.controllers.orders_query import OrderRow, OrderSort
 from senga_desktop.domain import Priority
 from senga_desktop.ui.pages.orders.formatting import (
     DEFAULT_TIME_ZONE,
@@ -38,11 +32,7 @@ from senga_desktop.ui.pages.orders.formatting import (
     money,
     zone_caption,
 )
-from senga_desktop.ui.style import icon
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+from senga_desktop.ui.widgets.table_models import LEFT, RIGHT, PageTableModel
 
 
 class Column(enum.IntEnum):
@@ -99,33 +89,24 @@ HIDDEN_BY_DEFAULT = frozenset({Column.CREATED})
 DEFAULT_SORT = (OrderSort.CREATED, True)
 
 
-class OrderTableModel(QAbstractTableModel):
+class OrderTableModel(PageTableModel):
     """Read-only rows of one page of the order list; :meth:`order` gives the row's record."""
 
     #: The user asked for another order (a header click): the page must load again.
     sort_changed = Signal()
 
+    columns = Column
+    headers = HEADERS
+
     def __init__(
         self, *, time_zone: str = DEFAULT_TIME_ZONE, parent: QObject | None = None
     ) -> None:
-        super().__init__(parent)
-        self._rows: tuple[OrderRow, ...] = ()
-        self._total = 0
-        self._offset = 0
+        super().__init__(parent=parent)
         self._zone = depot_zone(time_zone)
         self._sort, self._descending = DEFAULT_SORT
-        self._icons: dict[str, QIcon] = {}
         self._bold: QFont | None = None
 
     # -- feeding ------------------------------------------------------------------------------
-
-    def set_page(self, page: OrderPage, *, offset: int) -> None:
-        """Show ``page``, the rows from ``offset`` of ``page.total`` matching orders."""
-        self.beginResetModel()
-        self._rows = page.rows
-        self._total = page.total
-        self._offset = offset
-        self.endResetModel()
 
     def set_time_zone(self, name: str) -> None:
         zone = depot_zone(name)
@@ -142,24 +123,8 @@ class OrderTableModel(QAbstractTableModel):
     def zone(self) -> Any:
         return self._zone
 
-    @property
-    def total(self) -> int:
-        """How many orders match the filters (all pages)."""
-        return self._total
-
-    @property
-    def offset(self) -> int:
-        """The position of the first row shown among all matching orders."""
-        return self._offset
-
     def order(self, row: int) -> OrderRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, order_number: str) -> int | None:
-        for row, order in enumerate(self._rows):
-            if order.order_number == order_number:
-                return row
-        return None
+        return self.record(row)
 
     # -- sorting (done by the database) -------------------------------------------------------
 
@@ -183,63 +148,29 @@ class OrderTableModel(QAbstractTableModel):
         self._sort, self._descending = sort, descending
         self.sort_changed.emit()
 
-    # -- QAbstractTableModel ------------------------------------------------------------------
+    # -- the frame's hooks --------------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def _key(self, record: OrderRow) -> str:
+        return record.order_number
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        column = Column(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column in TIMES:
-                return f"{HEADERS[column]}, in {zone_caption(self._zone)}"
-            if column not in SORTS:
-                return "Not sortable: an order may need several kinds of handling."
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column in NUMERIC else _LEFT
+    def _header_tooltip(self, column: Column) -> str | None:
+        if column in TIMES:
+            return f"{HEADERS[column]}, in {zone_caption(self._zone)}"
+        if column not in SORTS:
+            return "Not sortable: an order may need several kinds of handling."
         return None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.column() < len(Column):
-            return None
-        order = self.order(index.row())
-        if order is None:
-            return None
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(order, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(order, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column in NUMERIC else _LEFT
+    def _alignment(self, column: Column) -> Qt.AlignmentFlag:
+        return RIGHT if column in NUMERIC else LEFT
+
+    def _extra_data(self, record: OrderRow, column: Column, role: int) -> Any:
         if role == Qt.ItemDataRole.DecorationRole and column is Column.STATUS:
-            return self._icon(STATUS_ICONS[order.status])
+            return self._icon(STATUS_ICONS[record.status])
         if role == Qt.ItemDataRole.FontRole and (
-            column is Column.PRIORITY and order.priority is Priority.URGENT
+            column is Column.PRIORITY and record.priority is Priority.URGENT
         ):
             return self._bold_font()
-        if role == Qt.ItemDataRole.UserRole:
-            return order.order_number
         return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
     # -- formatting ---------------------------------------------------------------------------
 
@@ -284,11 +215,6 @@ class OrderTableModel(QAbstractTableModel):
         if column is Column.HANDLING:
             return handling_text(order.special_handling) or "No special handling"
         return None
-
-    def _icon(self, name: str) -> QIcon:
-        if name not in self._icons:
-            self._icons[name] = icon(name)
-        return self._icons[name]
 
     def _bold_font(self) -> QFont:
         if self._bold is None:

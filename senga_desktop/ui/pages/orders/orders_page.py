@@ -37,7 +37,6 @@ from senga_desktop.ui.pages.orders.filters import OrderFilters
 from senga_desktop.ui.pages.orders.formatting import depot_zone, plural, zone_caption
 from senga_desktop.ui.pages.orders.list_parts import (
     ListFrame,
-    action_button,
     configure_table,
 )
 from senga_desktop.ui.pages.orders.order_actions import OrderActions
@@ -52,6 +51,7 @@ from senga_desktop.ui.pages.orders.order_model import (
     OrderTableModel,
 )
 from senga_desktop.ui.tasks import report_unexpected
+from senga_desktop.ui.widgets.list_controls import action_button
 
 if TYPE_CHECKING:
     from senga_desktop.controllers.customers import CustomerPage

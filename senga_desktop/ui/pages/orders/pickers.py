@@ -4,8 +4,8 @@
   pops up the matches. Its list is handed in (:meth:`CustomerPicker.set_customers`) by the screen,
   which reads the customers through the task runner.
 - :class:`TownCombo` — the same over the bundled gazetteer of Kenyan towns.
-- :class:`DepotDateTimeEdit` — a date and time picked as wall-clock time in the depot's zone
-  (whatever zone the desk's computer is set to) and read back as an aware UTC ``datetime``.
+- :class:`DepotDateTimeEdit` — a date and time picked in the depot's zone, read back as aware
+  UTC (from :mod:`senga_desktop.ui.widgets.depot_inputs`, shared with the fleet's dialogs);
 - :class:`DecimalSpin` — a figure with a unit, read back as an exact ``Decimal``.
 - :class:`CoordinateEdit` — an optional latitude or longitude typed as text.
 """
@@ -13,15 +13,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDateTimeEdit,
     QDoubleSpinBox,
     QLineEdit,
     QSizePolicy,
@@ -30,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from senga_desktop.controllers.customers import CustomerInfo, normalise_customer_id
 from senga_desktop.gazetteer import load_gazetteer
+from senga_desktop.ui.widgets.depot_inputs import DepotDateTimeEdit, ExactSpin
 
 __all__ = [
     "CoordinateEdit",
@@ -40,7 +37,6 @@ __all__ = [
     "customer_label",
 ]
 
-DATE_TIME_FORMAT = "ddd dd/MM/yyyy HH:mm"
 #: A combo box shows this many characters before it scrolls its text.
 COMBO_CHARS = 22
 
@@ -174,39 +170,7 @@ class TownCombo(_SearchCombo):
         return found.name if found else self.text()
 
 
-class DepotDateTimeEdit(QDateTimeEdit):
-    """A date and time shown and picked in the depot's zone; :meth:`value` is aware UTC."""
-
-    def __init__(self, *, name: str, zone: ZoneInfo, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.zone = zone
-        # The wall-clock time is kept as UTC so the desk's own zone (and its daylight-saving
-        # gaps) never shifts it; the depot's zone is applied in value() and set_value().
-        self.setTimeZone(QTimeZone.utc())
-        self.setDisplayFormat(DATE_TIME_FORMAT)
-        self.setCalendarPopup(True)
-
-    def value(self) -> datetime:
-        picked = self.dateTime()
-        day, clock = picked.date(), picked.time()
-        local = datetime(
-            day.year(), day.month(), day.day(), clock.hour(), clock.minute(), tzinfo=self.zone
-        )
-        return local.astimezone(UTC)
-
-    def set_value(self, moment: datetime) -> None:
-        local = moment.astimezone(self.zone)
-        self.setDateTime(
-            QDateTime(
-                QDate(local.year, local.month, local.day),
-                QTime(local.hour, local.minute),
-                QTimeZone.utc(),
-            )
-        )
-
-
-class DecimalSpin(QDoubleSpinBox):
+class DecimalSpin(ExactSpin):
     """A figure with a unit whose value reads back as an exact ``Decimal``.
 
     The range is wide on purpose: an absurd figure must reach the controller, whose message says
@@ -223,22 +187,11 @@ class DecimalSpin(QDoubleSpinBox):
         prefix: str = "",
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.setDecimals(decimals)
-        self.setRange(0, maximum)
+        super().__init__(name=name, decimals=decimals, maximum=maximum, parent=parent)
         self.setSuffix(suffix)
         self.setPrefix(prefix)
-        self.setGroupSeparatorShown(True)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
-        self.setKeyboardTracking(False)
-
-    def decimal(self) -> Decimal:
-        return Decimal(f"{self.value():.{self.decimals()}f}")
-
-    def set_decimal(self, value: Decimal) -> None:
-        self.setValue(float(value))
 
 
 class CoordinateEdit(QLineEdit):

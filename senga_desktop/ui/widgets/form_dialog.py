@@ -1,6 +1,7 @@
-"""The frame of the order and customer dialogs: a header, forms with inline errors, busy buttons.
+"""The frame of the form dialogs: a header, forms with inline errors, a busy row, buttons.
 
-Works like the sign-in and fleet dialogs: the primary button starts one controller call through
+Shared by the order, customer and fleet dialogs (and working like the sign-in dialog): the
+primary button starts one controller call through
 the task runner (inputs disabled and a busy indicator shown meanwhile); an expected failure is
 shown inline — each :class:`~senga_desktop.errors.ValidationError` under its own field, several
 for one field one under the other, anything else above the buttons — and the dialog stays open.
@@ -9,12 +10,10 @@ Closing while a call runs drops its result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -29,12 +28,11 @@ from senga_desktop.ui.auth import BusyIndicator, make_primary
 from senga_desktop.ui.context import APPLICATION_NAME, AppContext
 from senga_desktop.ui.settings.page import FieldMessage, hint_label
 from senga_desktop.ui.style import APP_ICON, heading, icon, icon_label, unit
-from senga_desktop.ui.tasks import report_unexpected
-from senga_desktop.ui.widgets.forms import FormErrors
+from senga_desktop.ui.widgets.forms import FormErrors, TaskDialog
 
-__all__ = ["FormDialog", "merged_errors"]
+__all__ = ["DIALOG_WIDTH_CHARS", "FormDialog", "merged_errors"]
 
-#: The narrowest these dialogs get, in average characters.
+#: The narrowest these dialogs get by default, in average characters.
 DIALOG_WIDTH_CHARS = 70
 
 
@@ -48,9 +46,14 @@ def merged_errors(errors: Iterable[ValidationError]) -> list[ValidationError]:
     return [ValidationError(field, "\n".join(messages)) for field, messages in by_field.items()]
 
 
-class FormDialog(QDialog):
+class FormDialog(TaskDialog):
     """Base of the form dialogs. Subclasses add rows with :meth:`add_row`, implement
-    :meth:`_on_submit` (which calls :meth:`start`) and :meth:`_on_succeeded`."""
+    :meth:`_on_submit` (which calls :meth:`start`) and :meth:`_on_succeeded`, and may refine
+    :meth:`_on_failed`."""
+
+    #: The narrowest the dialog gets, in average characters; a class attribute so that a family
+    #: of dialogs (the fleet's are narrower) can keep its own width.
+    width_chars: int = DIALOG_WIDTH_CHARS
 
     def __init__(
         self,
@@ -64,15 +67,11 @@ class FormDialog(QDialog):
         busy_text: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(context=context, parent=parent)
         self.setObjectName(name)
-        self.context = context
         self.setWindowTitle(f"{title} \N{EM DASH} {APPLICATION_NAME}")
         self.setWindowIcon(icon(APP_ICON, accent=True, widget=self))
         self.setModal(True)
-        self._request_id: int | None = None
-        self._busy = False
-        self._inputs: list[QWidget] = []
         u = unit(self)
         header = self._build_header(title, icon_name, intro)
         #: Problems that belong to no field (a conflict, a refusal), shown above the buttons.
@@ -110,7 +109,7 @@ class FormDialog(QDialog):
         self._layout.addWidget(self.form_message)
         self._layout.addStretch(1)
         self._layout.addLayout(bottom)
-        self._layout.addStrut(self.fontMetrics().averageCharWidth() * DIALOG_WIDTH_CHARS)
+        self._layout.addStrut(self.fontMetrics().averageCharWidth() * self.width_chars)
 
     def _build_header(self, title: str, icon_name: str, intro: str) -> QHBoxLayout:
         u = unit(self)
@@ -130,6 +129,7 @@ class FormDialog(QDialog):
         return header
 
     def set_intro(self, text: str) -> None:
+        """Replace the line under the heading; an empty text hides it."""
         self.intro_label.setText(text)
         self.intro_label.setVisible(bool(text))
 
@@ -175,35 +175,6 @@ class FormDialog(QDialog):
         if widget not in self._inputs:
             self._inputs.append(widget)
 
-    # -- running the controller -----------------------------------------------------------------
-
-    def start(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Run ``fn(*args)`` through the task runner with the busy state shown."""
-        self.errors.clear()
-        self.set_busy(True)
-        runner = self.context.runner
-        request_id = runner.run(
-            fn, *args, on_success=self._on_task_succeeded, on_failure=self._on_task_failed
-        )
-        self._request_id = request_id if runner.is_pending(request_id) else None
-
-    @property
-    def busy(self) -> bool:
-        return self._busy
-
-    def set_busy(self, busy: bool) -> None:
-        if busy == self._busy:
-            return
-        self._busy = busy
-        for widget in (*self._inputs, self.accept_button):
-            widget.setEnabled(not busy)
-        self.busy_indicator.setVisible(busy)
-        if not busy:
-            self._after_busy()
-
-    def _after_busy(self) -> None:
-        """Hook: re-apply enabled states that depend on the inputs (after they were re-enabled)."""
-
     def show_errors(self, errors: Iterable[ValidationError] | SengaError) -> None:
         """Each problem under its field (several for one field one a line), others at the foot."""
         problems: Iterable[ValidationError]
@@ -227,37 +198,6 @@ class FormDialog(QDialog):
         needed = max(needed, layout.totalMinimumSize().height())
         if needed > self.height():
             self.resize(self.width(), needed)
-
-    def _on_submit(self) -> None:
-        raise NotImplementedError
-
-    def _on_succeeded(self, result: Any) -> None:
-        raise NotImplementedError
-
-    def _on_failed(self, error: SengaError) -> None:
-        """An expected failure: at its field(s), or above the buttons."""
-        self.show_errors(error)
-
-    def _on_task_succeeded(self, result: Any) -> None:
-        self._request_id = None
-        self.set_busy(False)
-        self._on_succeeded(result)
-
-    def _on_task_failed(self, exc: BaseException) -> None:
-        self._request_id = None
-        self.set_busy(False)
-        if isinstance(exc, SengaError):
-            self._on_failed(exc)
-        else:
-            report_unexpected(exc)
-
-    def done(self, result: int) -> None:
-        """Closing (any way) while a call runs drops its result: the dialog is gone."""
-        if self._request_id is not None:
-            self.context.runner.discard(self._request_id)
-            self._request_id = None
-            self.set_busy(False)
-        super().done(result)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
