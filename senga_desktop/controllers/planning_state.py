@@ -124,6 +124,7 @@ def read_state(session: Session, *, now: datetime | None = None) -> StateSnapsho
         town=general.depot_town,
         lat=general.depot_latitude,
         lon=general.depot_longitude,
+        time_zone=general.time_zone,
     )
     orders = session.scalars(
         select(Order)

@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from senga_desktop.engine.plan import Plan
 from senga_desktop.engine.problem import UNBOUNDED, Layout
-from senga_desktop.engine.state import OrderState, TruckState
+from senga_desktop.engine.state import Depot, OrderState, TruckState
 
 __all__ = ["Reason", "ReasonCode", "explain_unassigned", "screen"]
 
@@ -49,8 +49,8 @@ class Reason:
     details: Mapping[str, str] = field(default_factory=dict)
 
 
-def _clock(now: datetime, seconds: int) -> str:
-    return (now + timedelta(seconds=seconds)).strftime("%a %H:%M UTC")
+def _clock(depot: Depot, now: datetime, seconds: int) -> str:
+    return depot.local(now + timedelta(seconds=seconds))
 
 
 def _hours(seconds: float) -> str:
@@ -109,17 +109,17 @@ def _screen_order(layout: Layout, index: int, order: OrderState) -> Reason | Non
             oid,
             ReasonCode.NO_TRUCK_FREE,
             "Every compatible truck that could reach it in time is busy until too late "
-            f"(the first is free {_clock(now, free)}).",
+            f"(the first is free {_clock(layout.state.depot, now, free)}).",
         )
     if any(v == "late" for v in verdicts):
         best = min(layout.durations(t.vehicle_type)[layout.start_index(t), point] for t in fitting)
-        latest = "" if late == UNBOUNDED else f" by {_clock(now, late)}"
+        latest = "" if late == UNBOUNDED else f" by {_clock(layout.state.depot, now, late)}"
         return Reason(
             oid,
             ReasonCode.WINDOW_UNREACHABLE,
             f"No compatible truck can arrive{latest}: the quickest needs {_hours(best)} "
             "from its start, loading at the depot included.",
-            {"latest_arrival": "" if late == UNBOUNDED else _clock(now, late)},
+            {"latest_arrival": "" if late == UNBOUNDED else _clock(layout.state.depot, now, late)},
         )
     return Reason(
         oid,

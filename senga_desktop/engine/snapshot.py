@@ -163,7 +163,13 @@ def state_to_json(state: PlanningState) -> dict[str, Any]:
         "version": SNAPSHOT_VERSION,
         "now": state.now.isoformat(),
         "coordinates": state.coordinates,
-        "depot": {"name": depot.name, "town": depot.town, "lat": depot.lat, "lon": depot.lon},
+        "depot": {
+            "name": depot.name,
+            "town": depot.town,
+            "lat": depot.lat,
+            "lon": depot.lon,
+            "time_zone": depot.time_zone,
+        },
         "belief": belief_to_json(state.belief),
         "orders": [order_to_json(o) for o in state.orders],
         "trucks": [truck_to_json(t) for t in state.trucks],
@@ -182,7 +188,13 @@ def state_from_json(doc: Mapping[str, Any]) -> PlanningState:
     d = doc["depot"]
     return PlanningState(
         now=now,
-        depot=Depot(name=d["name"], town=d["town"], lat=float(d["lat"]), lon=float(d["lon"])),
+        depot=Depot(
+            name=d["name"],
+            town=d["town"],
+            lat=float(d["lat"]),
+            lon=float(d["lon"]),
+            time_zone=d.get("time_zone", "UTC"),  # snapshots made before it was stored
+        ),
         orders=tuple(order_from_json(o) for o in doc["orders"]),
         trucks=tuple(truck_from_json(t) for t in doc["trucks"]),
         belief=belief_from_json(doc["belief"]),

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from senga_desktop.domain import Priority
 from senga_desktop.errors import ValidationError
@@ -186,18 +187,34 @@ class TruckState:
 
 @dataclass(frozen=True, slots=True)
 class Depot:
-    """The depot: where freight is loaded and where every route ends."""
+    """The depot: where freight is loaded and where every route ends.
+
+    ``time_zone`` (an IANA name) is only for the times written in explanations: dispatchers read
+    them in the depot's local time.
+    """
 
     name: str
     town: str
     lat: float
     lon: float
+    time_zone: str = "UTC"
 
     def __post_init__(self) -> None:
         _name(self.name, "depot.name")
         _name(self.town, "depot.town")
         _finite(self.lat, "depot.lat")
         _finite(self.lon, "depot.lon")
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValidationError(
+                "depot.time_zone", f"unknown time zone {self.time_zone!r}"
+            ) from exc
+
+    def local(self, moment: datetime) -> str:
+        """``moment`` as a dispatcher reads it: weekday and time at the depot."""
+        text = moment.astimezone(ZoneInfo(self.time_zone)).strftime("%a %H:%M")
+        return f"{text} UTC" if self.time_zone == "UTC" else text
 
 
 DEFAULT_SPEEDS_KMH: Mapping[str, float] = MappingProxyType(

@@ -116,7 +116,7 @@ class CFAPolicy(BasePolicy):
             held[order.order_id] = Reason(
                 order.order_id,
                 ReasonCode.HELD_BY_POLICY,
-                f"Its window opens {opens:%a %H:%M} UTC, beyond the "
+                f"Its window opens {state.depot.local(opens)}, beyond the "
                 f"{self.theta('horizon_hours'):g} h planning horizon: a later run plans it.",
                 {"window_start": opens.isoformat()},
             )

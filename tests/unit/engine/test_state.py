@@ -213,3 +213,14 @@ def test_json_document_is_readable() -> None:
     assert doc["orders"][0]["special_handling"] == ["covered", "fragile"]
     assert doc["orders"][0]["revenue_kes"] == "10000"
     assert doc["trucks"][0]["cost_per_km"] == "55"
+
+
+def test_the_depot_writes_times_in_its_own_zone_and_keeps_it_in_the_snapshot() -> None:
+    depot = Depot("Senga Nairobi Depot", "Nairobi", -1.309, 36.848, "Africa/Nairobi")
+    moment = datetime(2026, 11, 25, 6, 30, tzinfo=UTC)
+    assert depot.local(moment) == "Wed 09:30"
+    assert Depot("D", "Nairobi", -1.3, 36.8).local(moment) == "Wed 06:30 UTC"
+    state = PlanningState(now=moment, depot=depot, orders=(), trucks=())
+    assert PlanningState.from_json(state.to_json()).depot.time_zone == "Africa/Nairobi"
+    with pytest.raises(ValidationError, match="time zone"):
+        Depot("D", "Nairobi", -1.3, 36.8, "Mars/Olympus")
