@@ -25,9 +25,14 @@ from senga_desktop.db.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 
+#: What controllers take to open their units of work (screens hold it without importing SQL).
+SessionFactory = sessionmaker[Session]
+
 __all__ = [
+    "Database",
     "HealthReport",
     "OpenedDatabase",
+    "SessionFactory",
     "UpgradeResult",
     "backup",
     "health",

@@ -13,12 +13,9 @@ from typing import TYPE_CHECKING
 from senga_desktop.controllers.settings import GeneralSettings
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
-
     from senga_desktop.config import DatabaseSetting
-    from senga_desktop.controllers.database import OpenedDatabase
+    from senga_desktop.controllers.database import Database, OpenedDatabase, SessionFactory
     from senga_desktop.controllers.permissions import Actor, Permission
-    from senga_desktop.db.engine import Database
     from senga_desktop.ui.tasks import BaseTaskRunner
 
 ORGANIZATION_NAME = "Senga"
@@ -48,7 +45,7 @@ class AppContext:
     _closed: bool = field(default=False, init=False, repr=False)
 
     @property
-    def sessions(self) -> sessionmaker[Session]:
+    def sessions(self) -> SessionFactory:
         if self.database is None:
             raise RuntimeError("no database is open")
         return self.database.sessions
