@@ -12,16 +12,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 
 from senga_desktop.cli.context import state
+from senga_desktop.cli.import_report import report_preview, report_result
 from senga_desktop.controllers import fleet_import
 from senga_desktop.controllers.fleet import BoardQuery, VehicleInfo, board
 from senga_desktop.controllers.fleet_board import STATUS_LABELS
-from senga_desktop.controllers.imports.preview import ImportPreview, ImportRefused
+from senga_desktop.controllers.imports.preview import ImportRefused
 from senga_desktop.controllers.permissions import COMMAND_LINE
 from senga_desktop.controllers.settings import load_general
 from senga_desktop.domain import SpecialHandling, VehicleStatus
@@ -102,18 +102,6 @@ def list_(
     click.echo(f"{result.total} truck(s): {summary}.")
 
 
-def _report(preview: ImportPreview[Any]) -> None:
-    # The same report as `senga import`: counts on stdout, each problem on stderr.
-    click.echo(
-        f"{preview.source}: {preview.total} rows, {preview.good} good, {preview.bad} with problems."
-    )
-    if preview.ignored_columns:
-        ignored = ", ".join(repr(c) for c in preview.ignored_columns)
-        click.echo(f"Columns not used (check their spelling): {ignored}.", err=True)
-    for problem in preview.problems:
-        click.echo(str(problem), err=True)
-
-
 @fleet.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
@@ -132,7 +120,7 @@ def import_(file: Path, dry_run: bool, drop_bad_rows: bool) -> None:
     """
     database = state().open()
     preview = fleet_import.preview_vehicle_import(database.sessions, COMMAND_LINE, file)
-    _report(preview)
+    report_preview(preview)
     if dry_run:
         click.echo("Dry run: nothing was written.")
         if not preview.is_clean:
@@ -148,7 +136,4 @@ def import_(file: Path, dry_run: bool, drop_bad_rows: bool) -> None:
                 click.echo(str(problem), err=True)
         hint = "" if drop_bad_rows or preview.file_problems else " Or use --drop-bad-rows."
         raise SengaError(f"{exc.message}{hint}") from exc
-    keys = result.keys
-    span = f" ({keys[0]} to {keys[-1]})" if len(keys) > 1 else f" ({keys[0]})"
-    dropped = f", left out {result.dropped} bad rows" if result.dropped else ""
-    click.echo(f"Imported {result.written} trucks{span}{dropped}.")
+    report_result(result, "trucks")

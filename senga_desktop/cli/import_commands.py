@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from senga_desktop.cli.context import state
+from senga_desktop.cli.import_report import report_preview, report_result
 from senga_desktop.controllers import exports
 from senga_desktop.controllers.imports import (
     ImportPreview,
@@ -34,17 +35,6 @@ def import_group() -> None:
     """Import orders or customers from a CSV or XLSX file (see the templates)."""
 
 
-def _report(preview: ImportPreview[Any]) -> None:
-    click.echo(
-        f"{preview.source}: {preview.total} rows, {preview.good} good, {preview.bad} with problems."
-    )
-    if preview.ignored_columns:
-        ignored = ", ".join(repr(c) for c in preview.ignored_columns)
-        click.echo(f"Columns not used (check their spelling): {ignored}.", err=True)
-    for problem in preview.problems:
-        click.echo(str(problem), err=True)
-
-
 def _refuse(exc: ImportRefused) -> None:
     for problem in exc.problems:
         click.echo(str(problem), err=True)
@@ -53,7 +43,7 @@ def _refuse(exc: ImportRefused) -> None:
 
 def _finish(preview: ImportPreview[Any], dry_run: bool, drop_bad_rows: bool) -> bool:
     """Report; True when the import should go ahead."""
-    _report(preview)
+    report_preview(preview)
     if dry_run:
         click.echo("Dry run: nothing was written.")
         if not preview.is_clean:
@@ -84,9 +74,7 @@ def import_orders(path: Path, dry_run: bool, drop_bad_rows: bool) -> None:
     except ImportRefused as exc:
         _refuse(exc)
         return
-    dropped = f", left out {result.dropped} bad rows" if result.dropped else ""
-    span = f" ({result.keys[0]} to {result.keys[-1]})" if len(result.keys) > 1 else ""
-    click.echo(f"Imported {result.written} orders{span}{dropped}.")
+    report_result(result, "orders")
 
 
 @import_group.command("customers")
@@ -104,8 +92,7 @@ def import_customers(path: Path, dry_run: bool, drop_bad_rows: bool) -> None:
     except ImportRefused as exc:
         _refuse(exc)
         return
-    dropped = f", left out {result.dropped} bad rows" if result.dropped else ""
-    click.echo(f"Imported {result.written} customers{dropped}.")
+    report_result(result, "customers", show_keys=False)
 
 
 @click.group("export")
