@@ -157,31 +157,27 @@ def _open_routes(record: Decision) -> list[Route]:
     return routes
 
 
-def _stale(session: Session, snapshot: StateSnapshot, routes: list[Route]) -> list[str]:
-    """What changed since the decision was made, for the orders and trucks it uses."""
-    problems: list[str] = []
-    order_ids = {oid for route in routes for oid in route.order_ids}
-    orders = {
-        o.order_id: o for o in session.scalars(select(Order).where(Order.order_id.in_(order_ids)))
-    }
-    for order_id in sorted(order_ids):
+def _stale(
+    snapshot: StateSnapshot, routes: list[Route], orders: Mapping[str, Order]
+) -> dict[str, str]:
+    """What changed since the decision was made, by the id of each order or truck it uses."""
+    problems: dict[str, str] = {}
+    for order_id in sorted({oid for route in routes for oid in route.order_ids}):
         order = orders.get(order_id)
         if order is None:
-            problems.append(f"order {order_id} no longer exists")
+            problems[order_id] = f"order {order_id} no longer exists"
         elif order.version != snapshot.order_versions.get(order_id):
-            problems.append(
-                f"order {order_id} was changed ({order.status.value.replace('_', ' ')})"
-            )
+            status = order.status.value.replace("_", " ")
+            problems[order_id] = f"order {order_id} was changed ({status})"
         elif order.status is not OrderStatus.PENDING:
-            problems.append(f"order {order_id} is {order.status.value.replace('_', ' ')}")
+            problems[order_id] = f"order {order_id} is {order.status.value.replace('_', ' ')}"
     for route in routes:
         vehicle = route.vehicle
+        status = vehicle.status.value.replace("_", " ")
         if vehicle.version != snapshot.vehicle_versions.get(vehicle.vehicle_id):
-            problems.append(f"truck {vehicle.vehicle_id} was changed ({vehicle.status.value})")
+            problems[vehicle.vehicle_id] = f"truck {vehicle.vehicle_id} was changed ({status})"
         elif vehicle.status is not VehicleStatus.AVAILABLE:
-            problems.append(
-                f"truck {vehicle.vehicle_id} is {vehicle.status.value.replace('_', ' ')}"
-            )
+            problems[vehicle.vehicle_id] = f"truck {vehicle.vehicle_id} is {status}"
     return problems
 
 
@@ -195,17 +191,18 @@ def commit_decision(
         record = _load(session, decision_id)
         routes = _open_routes(record)
         snapshot = StateSnapshot.from_json(record.state_snapshot)
-        problems = _stale(session, snapshot, routes)
+        wanted = [order_id for route in routes for order_id in route.order_ids]
+        orders = {
+            o.order_id: o for o in session.scalars(select(Order).where(Order.order_id.in_(wanted)))
+        }
+        problems = _stale(snapshot, routes, orders)
         if problems:
             raise StaleDataError(
                 f"Decision {decision_id} is out of date and was not committed: "
-                + "; ".join(problems)
+                + "; ".join(problems.values())
                 + ". Plan again.",
-                keys=[p.split(" ", 2)[1] for p in problems],
+                keys=list(problems),
             )
-        orders = {o.order_id: o for o in session.scalars(
-            select(Order).where(Order.order_id.in_([oid for r in routes for oid in r.order_ids]))
-        )}  # fmt: skip
         for route in routes:
             route.status = RouteStatus.PLANNED
             for order_id in route.order_ids:

@@ -109,6 +109,7 @@ def test_a_stale_decision_is_refused_and_nothing_is_written(
     assert changed_order in str(raised.value)
     assert changed_truck in str(raised.value)
     assert changed_order in raised.value.keys
+    assert changed_truck in raised.value.keys  # whole plates, spaces included ("KDB 418K")
     with unit_of_work(database.sessions) as session:
         assert not session.scalars(select(Decision)).one().committed
         assert {r.status for r in session.scalars(select(Route))} == {RouteStatus.PROPOSED}
