@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+MAX_TRIP_DAYS = 7
+"""The longest trip a truck may be allowed (days); the database's ``ck_vehicles_trip_in_a_week``."""
+
 
 class Role(StrEnum):
     """What a signed-in person may do; see the permission matrix in README.md."""

@@ -126,6 +126,7 @@ class TruckType:
     driver_kes_per_hour: Decimal
     fixed_kes_per_day: Decimal = Decimal(0)
     shift_hours: Decimal = Decimal(10)
+    trip_days: int = 1
 
 
 # The figures match resources/vehicle_types.csv, which pre-fills trucks added by hand.
@@ -135,9 +136,9 @@ TRUCK_TYPES: dict[str, TruckType] = {
     "medium": TruckType("Medium truck 5 t", Decimal(5), Decimal(25), Decimal(55), Decimal(500),
                         Decimal(5000)),
     "heavy": TruckType("Heavy truck 10 t", Decimal(10), Decimal(40), Decimal(80), Decimal(550),
-                       Decimal(8000)),
+                       Decimal(8000), trip_days=2),
     "semi": TruckType("Semi-trailer 28 t", Decimal(28), Decimal(76), Decimal(125), Decimal(650),
-                      Decimal(15000), Decimal(12)),
+                      Decimal(15000), Decimal(12), trip_days=3),
 }  # fmt: skip
 
 _REEFER = (SpecialHandling.REFRIGERATED,)
@@ -304,6 +305,7 @@ def _vehicle_columns(truck: TruckSpec, now: datetime) -> dict[str, Any]:
         "driver_cost_per_hour": kind.driver_kes_per_hour,
         "fixed_cost_kes": kind.fixed_kes_per_day,
         "max_shift_hours": kind.shift_hours,
+        "max_trip_days": kind.trip_days,
         "capabilities": [str(c) for c in truck.capabilities],
     }
 

@@ -86,6 +86,7 @@ class VehicleInfo:
     driver_cost_per_hour: Decimal
     fixed_cost_kes: Decimal
     max_shift_hours: Decimal
+    max_trip_days: int
     capabilities: tuple[SpecialHandling, ...]
     notes: str | None
     version: int
@@ -186,6 +187,7 @@ _COLUMNS: tuple[Any, ...] = (
     Vehicle.driver_cost_per_hour,
     Vehicle.fixed_cost_kes,
     Vehicle.max_shift_hours,
+    Vehicle.max_trip_days,
     Vehicle.capabilities,
     Vehicle.notes,
     Vehicle.version,
@@ -218,6 +220,7 @@ def _info(row: Any, use: _Use | None) -> VehicleInfo:
         driver_cost_per_hour=row.driver_cost_per_hour,
         fixed_cost_kes=row.fixed_cost_kes,
         max_shift_hours=row.max_shift_hours,
+        max_trip_days=row.max_trip_days,
         # Values written by hand or by a newer version are skipped rather than crash the board.
         capabilities=tuple(
             SpecialHandling(c) for c in row.capabilities or () if c in _KNOWN_CAPABILITIES

@@ -128,6 +128,13 @@ VEHICLE_COLUMNS = (
         "the longest shift in hours",
         synonyms=("shift_hours", "shift_h", "shift", "max_hours"),
     ),
+    Column(
+        "max_trip_days",
+        "the longest trip in days (1 to 7)",
+        synonyms=(
+            "trip_days", "days", "trip_length", "trip_length_days", "max_days", "days_max",
+        ),
+    ),
     Column("capabilities", "the capabilities", synonyms=("capability", "equipment", "features")),
     Column("status", "the status (available, maintenance or off duty)"),
     Column("notes", "notes", synonyms=("note", "comments", "remarks")),
@@ -206,6 +213,7 @@ def _parse_row(
         driver_cost_per_hour=cells.decimal("driver_cost_per_hour"),
         fixed_cost_kes=cells.decimal("fixed_cost_kes"),
         max_shift_hours=cells.decimal("max_shift_hours"),
+        max_trip_days=cells.decimal("max_trip_days"),
         capabilities=cells.read("capabilities", _capabilities),
         notes=cells.read("notes", cell_text),
     )

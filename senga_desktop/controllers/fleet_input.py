@@ -20,7 +20,7 @@ from senga_desktop.controllers.vehicle_types import (
     VehicleTypeCatalogue,
     load_vehicle_types,
 )
-from senga_desktop.domain import SpecialHandling
+from senga_desktop.domain import MAX_TRIP_DAYS, SpecialHandling
 from senga_desktop.errors import ValidationError
 from senga_desktop.gazetteer import load_gazetteer, normalise_name
 
@@ -48,6 +48,7 @@ FIELD_LABELS = {
     "driver_cost_per_hour": "Driver cost (KES/h)",
     "fixed_cost_kes": "Fixed cost (KES/day)",
     "max_shift_hours": "Shift (h)",
+    "max_trip_days": "Trip length (days)",
     "capabilities": "Capabilities",
     "notes": "Notes",
 }
@@ -81,7 +82,8 @@ class VehicleInput:
     kept as it is when left empty on editing. ``town`` is a gazetteer town, the depot's name, or
     the truck's current location name (unchanged); empty means at the depot. ``available_from``
     ``None`` means now. Figures and ``capabilities`` left ``None`` come from the type's catalogue
-    entry; ``capabilities=()`` means none.
+    entry; ``capabilities=()`` means none. ``max_trip_days`` left ``None`` comes from the
+    catalogue too, and is 1 (back the same day) for a type not in it.
     """
 
     registration_plate: str
@@ -95,6 +97,7 @@ class VehicleInput:
     driver_cost_per_hour: Decimal | None = None
     fixed_cost_kes: Decimal | None = None
     max_shift_hours: Decimal | None = None
+    max_trip_days: int | Decimal | None = None
     capabilities: tuple[SpecialHandling | str, ...] | None = None
     notes: str | None = None
 
@@ -123,6 +126,7 @@ class VehicleInput:
             driver_cost_per_hour=info.driver_cost_per_hour,
             fixed_cost_kes=info.fixed_cost_kes,
             max_shift_hours=info.max_shift_hours,
+            max_trip_days=info.max_trip_days,
             capabilities=info.capabilities,
             notes=info.notes,
         )
@@ -201,6 +205,29 @@ def _figure(name: str, given: Decimal | None, kind: VehicleType | None, label: s
     return value.quantize(step, rounding=ROUND_HALF_UP)
 
 
+def _trip_days(given: int | Decimal | None, kind: VehicleType | None) -> int:
+    if given is None:
+        return kind.max_trip_days if kind else 1
+    label = FIELD_LABELS["max_trip_days"]
+    try:
+        # bool is an int to Python, but True days is a slip, not a trip length.
+        value = None if isinstance(given, bool) else Decimal(given)
+    except (InvalidOperation, TypeError, ValueError):
+        value = None
+    if value is None or not value.is_finite() or value != value.to_integral_value():
+        shown = f"{given.normalize():f}" if isinstance(given, Decimal) else str(given)
+        raise ValidationError(
+            "max_trip_days", f"{label} must be a whole number of days (got {shown})."
+        )
+    if not 1 <= value <= MAX_TRIP_DAYS:
+        raise ValidationError(
+            "max_trip_days",
+            f"{label} must be from 1 (back the same day) to {MAX_TRIP_DAYS} days "
+            f"(got {value.normalize():f}).",
+        )
+    return int(value)
+
+
 def check_vehicle_input(
     data: VehicleInput,
     *,
@@ -235,6 +262,7 @@ def check_vehicle_input(
     values["vehicle_type"] = type_label
     for name in _FIGURES:
         attempt(name, lambda name=name: _figure(name, getattr(data, name), kind, type_label))
+    attempt("max_trip_days", lambda: _trip_days(data.max_trip_days, kind))
     attempt("current_location", lambda: resolve_location(data.town, depot, current_location))
     when = data.available_from
     if when is not None and (when.tzinfo is None or when.utcoffset() is None):

@@ -112,6 +112,7 @@ def _truck_state(vehicle: Vehicle, now: datetime, depot: Depot) -> TruckState:
         cost_per_hour=vehicle.driver_cost_per_hour,
         fixed_cost=vehicle.fixed_cost_kes,
         shift_hours=float(vehicle.max_shift_hours),
+        trip_days=vehicle.max_trip_days,
     )
 
 

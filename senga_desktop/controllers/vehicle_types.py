@@ -6,6 +6,8 @@ the type's label; trucks of types not in the catalogue are allowed but must stat
 
 Costs are in Kenyan shillings: running cost per km (diesel, tyres and servicing), driver and
 turn-boy per hour, and a fixed cost per day the truck is used (depreciation, insurance, licences).
+``max_shift_hours`` is the driver's working day; ``max_trip_days`` how many days a trip may span
+(long-haul trucks to the coast or the lake rest overnight on the way).
 
 Pure Python (no database, no Qt).
 """
@@ -20,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from senga_desktop.controllers.fleet_rules import parse_capabilities
-from senga_desktop.domain import SpecialHandling
+from senga_desktop.domain import MAX_TRIP_DAYS, SpecialHandling
 from senga_desktop.gazetteer import normalise_name
 from senga_desktop.paths import resource_path
 
@@ -35,7 +37,7 @@ _NUMBER_COLUMNS = (
     "fixed_cost_kes",
     "max_shift_hours",
 )
-REQUIRED_COLUMNS = ("key", "label", *_NUMBER_COLUMNS, "capabilities", "aliases")
+REQUIRED_COLUMNS = ("key", "label", *_NUMBER_COLUMNS, "max_trip_days", "capabilities", "aliases")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,7 @@ class VehicleType:
     driver_cost_per_hour: Decimal
     fixed_cost_kes: Decimal
     max_shift_hours: Decimal
+    max_trip_days: int = 1
     capabilities: tuple[SpecialHandling, ...] = ()
     aliases: tuple[str, ...] = ()
 
@@ -119,12 +122,24 @@ def _parse_row(path: Path, row: int, record: dict[str, str]) -> VehicleType:
         if not value.is_finite() or value < 0 or (value == 0 and "cost" not in column):
             raise fail(column, f"{raw!r} is out of range")
         numbers[column] = value
+    raw_days = (record.get("max_trip_days") or "").strip()
+    if not (raw_days.isascii() and raw_days.isdigit()) or not 1 <= int(raw_days) <= MAX_TRIP_DAYS:
+        raise fail(
+            "max_trip_days", f"{raw_days!r} is not a whole number of days from 1 to {MAX_TRIP_DAYS}"
+        )
     try:
         capabilities = parse_capabilities(record.get("capabilities") or "")
     except ValueError as exc:
         raise fail("capabilities", str(exc)) from None
     aliases = tuple(a.strip() for a in (record.get("aliases") or "").split(";") if a.strip())
-    return VehicleType(key, label, capabilities=capabilities, aliases=aliases, **numbers)
+    return VehicleType(
+        key,
+        label,
+        max_trip_days=int(raw_days),
+        capabilities=capabilities,
+        aliases=aliases,
+        **numbers,
+    )
 
 
 @functools.cache

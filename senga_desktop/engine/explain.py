@@ -2,7 +2,8 @@
 
 :func:`screen` finds the orders no truck can carry at all in this planning run — too heavy or
 bulky for every compatible truck, a window that has closed or cannot be reached, a round trip
-longer than any shift — using exactly the matrices the solver uses, so the solver skips them.
+longer than any shift or trip length — using exactly the matrices the solver uses, so the
+solver skips them.
 :func:`explain_unassigned` then gives every order missing from a plan its reason: the screen's,
 the policy's own (PFA and DLA say why they held an order), or, for an optional order the
 optimiser declined, its prize against an estimate of what carrying it would cost.
@@ -34,7 +35,7 @@ class ReasonCode(StrEnum):
     TOO_BULKY = "too_bulky"  # more volume than every compatible truck holds
     WINDOW_CLOSED = "window_closed"  # its delivery window ended before now
     WINDOW_UNREACHABLE = "window_unreachable"  # no compatible truck can arrive in time
-    BEYOND_SHIFT = "beyond_shift"  # the round trip is longer than any compatible truck's shift
+    BEYOND_SHIFT = "beyond_shift"  # longer than any compatible truck's shift or trip length
     NO_TRUCK_FREE = "no_truck_free"  # compatible trucks are busy, or full in this plan
     HELD_BY_POLICY = "held_by_policy"  # the policy chose to wait for a better load
 
@@ -112,7 +113,7 @@ def _screen_order(layout: Layout, index: int, order: OrderState) -> Reason | Non
             f"(the first is free {_clock(layout.state.depot, now, free)}).",
         )
     if any(v == "late" for v in verdicts):
-        best = min(layout.durations(t.vehicle_type)[layout.start_index(t), point] for t in fitting)
+        best = min(layout.truck_durations(t)[layout.start_index(t), point] for t in fitting)
         latest = "" if late == UNBOUNDED else f" by {_clock(layout.state.depot, now, late)}"
         return Reason(
             oid,
@@ -121,11 +122,21 @@ def _screen_order(layout: Layout, index: int, order: OrderState) -> Reason | Non
             "from its start, loading at the depot included.",
             {"latest_arrival": "" if late == UNBOUNDED else _clock(layout.state.depot, now, late)},
         )
+    trip = min(_round_trip(layout, t, point) for t in fitting)
     return Reason(
         oid,
         ReasonCode.BEYOND_SHIFT,
-        "The round trip takes longer than any compatible truck's shift or return time.",
+        f"The round trip takes at least {_hours(trip + service)}: longer than any compatible "
+        "truck's shift or trip length, or past its return time. Allow multi-day trips on a "
+        "long-haul truck in the fleet board.",
+        {"round_trip_hours": f"{(trip + service) / 3600:.1f}"},
     )
+
+
+def _round_trip(layout: Layout, truck: TruckState, point: int) -> int:
+    """Seconds from the truck's start to ``point`` and back to the depot, rests included."""
+    durations = layout.truck_durations(truck)
+    return int(durations[layout.start_index(truck), point] + durations[point, 0])
 
 
 def _fits(layout: Layout, truck: TruckState, order: OrderState) -> bool:
@@ -143,7 +154,7 @@ def _reach(
     release: int,
 ) -> str:
     """``ok``; ``busy`` (reachable were the truck free now); ``late``; or ``shift``."""
-    durations = layout.durations(truck.vehicle_type)
+    durations = layout.truck_durations(truck)
     out = int(durations[layout.start_index(truck), point])
     back = int(durations[point, 0])
     early, late = window
@@ -225,7 +236,7 @@ def marginal_cost(layout: Layout, plan: Plan, order: OrderState) -> tuple[Decima
         if not truck.can_carry(order):
             continue
         path = [layout.start_index(truck), *(index[o] for o in route.order_ids), 0]
-        dist, dur = layout.distances, layout.durations(truck.vehicle_type)
+        dist, dur = layout.distances, layout.truck_durations(truck)
         for a, b in itertools.pairwise(path):
             extra_m = int(dist[a, point] + dist[point, b] - dist[a, b])
             extra_s = int(dur[a, point] + dur[point, b] - dur[a, b]) + service
@@ -236,7 +247,7 @@ def marginal_cost(layout: Layout, plan: Plan, order: OrderState) -> tuple[Decima
         if truck.vehicle_id in used or not truck.can_carry(order):
             continue
         start = layout.start_index(truck)
-        dur = layout.durations(truck.vehicle_type)
+        dur = layout.truck_durations(truck)
         metres = int(layout.distances[start, point] + layout.distances[point, 0])
         seconds = int(dur[start, point] + dur[point, 0]) + service
         cost = truck.route_cost(metres, seconds)

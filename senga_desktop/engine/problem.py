@@ -7,6 +7,12 @@ policy's safety knobs (a multiplier on travel times, a fraction of capacity kept
 The solver and :mod:`~senga_desktop.engine.explain` both read the problem through :class:`Layout`,
 so that an order the explainer calls unreachable is exactly one the solver could not route. All
 times are integer seconds from ``state.now``; distances integer metres.
+
+Multi-day trips: a truck with ``trip_days`` N > 1 may take a route of up to N x 24 h, but its
+driver still works only ``shift_hours`` a day, so each leg longer than the working day carries an
+overnight rest per day it spans (:func:`working_day`, :meth:`Layout.truck_durations`). Rests are
+counted per leg, not over the whole route: many short legs adding up to more than a working day
+get no rest (PyVRP has no driver breaks to model that).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ __all__ = [
     "kes_units",
     "seconds_after",
     "truck_rates",
+    "working_day",
 ]
 
 UNBOUNDED = int(np.iinfo(np.int64).max)
@@ -41,6 +48,7 @@ UNBOUNDED = int(np.iinfo(np.int64).max)
 
 UNITS_PER_KES = 1000
 """The solver's objective is in milli-shillings (see :func:`truck_rates`)."""
+DAY = 24 * 3600  # seconds
 REQUIRED_PRIZE_FACTOR = 3
 
 ProgressCallback = Callable[[float, Decimal | None], None]
@@ -114,7 +122,7 @@ class Layout:
 
     problem: RoutingProblem
     travel: TravelModel
-    _duration_cache: dict[str, IntMatrix] = field(
+    _duration_cache: dict[tuple[str, int | None], IntMatrix] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -160,15 +168,32 @@ class Layout:
         """Metres, with start rows routed through the depot."""
         return self._through_depot(self.travel.distances(self.points), extra=0)
 
-    def durations(self, vehicle_type: str) -> IntMatrix:
-        """Seconds for this truck type, scaled by the time buffer, with loading on start rows."""
-        if vehicle_type not in self._duration_cache:
-            base = self.travel.durations(self.points, vehicle_type)
-            if self.problem.duration_factor != 1.0:
-                base = np.rint(base * self.problem.duration_factor).astype(np.int64)
-            loading = round(self.state.belief.loading_minutes * 60)
-            self._duration_cache[vehicle_type] = self._through_depot(base, extra=loading)
-        return self._duration_cache[vehicle_type]
+    def durations(self, vehicle_type: str, workday: int | None = None) -> IntMatrix:
+        """Seconds for this truck type, scaled by the time buffer, with loading on start rows.
+
+        ``workday`` (seconds, see :func:`working_day`) adds the overnight rests of a multi-day
+        truck: a leg of T seconds spans ceil(T / workday) working days, so it carries one rest
+        of 24 h - workday between each of them (a leg of exactly one working day none).
+        """
+        key = (vehicle_type, workday)
+        if key not in self._duration_cache:
+            if workday is None:
+                base = self.travel.durations(self.points, vehicle_type)
+                if self.problem.duration_factor != 1.0:
+                    base = np.rint(base * self.problem.duration_factor).astype(np.int64)
+                loading = round(self.state.belief.loading_minutes * 60)
+                matrix = self._through_depot(base, extra=loading)
+            else:
+                plain = self.durations(vehicle_type)
+                rests = np.maximum((plain - 1) // workday, 0)
+                matrix = plain + rests * (DAY - workday)
+            self._duration_cache[key] = matrix
+        return self._duration_cache[key]
+
+    def truck_durations(self, truck: TruckState) -> IntMatrix:
+        """Seconds as this truck travels them: its type's speed, plus overnight rests if it
+        makes multi-day trips."""
+        return self.durations(truck.vehicle_type, working_day(truck))
 
     def _through_depot(self, base: IntMatrix, *, extra: int) -> IntMatrix:
         matrix = np.array(base, dtype=np.int64, copy=True)
@@ -219,11 +244,15 @@ class Layout:
     def shift_seconds(self, truck: TruckState) -> int:
         """The route duration cap; unbounded when the truck's own window is tighter anyway.
 
-        Leaving a non-binding cap out keeps PyVRP's model identical to the benchmark's own.
+        The cap is the shift, or N x 24 h for a truck making trips of N > 1 days (whose rests
+        are in :meth:`truck_durations`). Leaving a non-binding cap out keeps PyVRP's model
+        identical to the benchmark's own.
         """
         if truck.shift_hours is None:
             return UNBOUNDED
         shift = round(truck.shift_hours * 3600)
+        if truck.trip_days > 1:
+            shift = max(shift, truck.trip_days * DAY)
         early, late = self.truck_window(truck)
         return UNBOUNDED if late != UNBOUNDED and shift >= late - early else shift
 
@@ -244,7 +273,7 @@ class Layout:
         for truck in self.state.trucks:
             fixed, per_metre, per_second = truck_rates(truck)
             start = self.start_index(truck)
-            dur = self.durations(truck.vehicle_type)
+            dur = self.truck_durations(truck)
             costs = fixed + per_metre * (dist[start, points] + dist[points, 0])
             costs += per_second * (dur[start, points] + dur[points, 0])
             for n, order in enumerate(orders):
@@ -256,6 +285,15 @@ class Layout:
         """Usable kg and dm³ after the policy's safety margin."""
         factor = self.problem.capacity_factor
         return math.floor(truck.capacity_kg * factor), math.floor(truck.capacity_dm3 * factor)
+
+
+def working_day(truck: TruckState) -> int | None:
+    """The driver's working day in seconds for a truck whose trips span several days, when it
+    is short of 24 h (so the driver rests overnight); ``None`` for a truck back the same day."""
+    if truck.trip_days == 1 or truck.shift_hours is None:
+        return None
+    workday = round(truck.shift_hours * 3600)
+    return workday if 0 < workday < DAY else None
 
 
 def truck_point(truck: TruckState) -> Point:

@@ -105,6 +105,7 @@ def truck_to_json(truck: TruckState) -> dict[str, Any]:
         "cost_per_hour": str(truck.cost_per_hour),
         "fixed_cost": str(truck.fixed_cost),
         "shift_hours": truck.shift_hours,
+        "trip_days": truck.trip_days,
         "return_by": _time(truck.return_by),
     }
 
@@ -128,6 +129,7 @@ def truck_from_json(doc: Mapping[str, Any]) -> TruckState:
         cost_per_hour=_decimal(doc["cost_per_hour"]),
         fixed_cost=_decimal(doc["fixed_cost"]),
         shift_hours=_optional_float(doc["shift_hours"]),
+        trip_days=doc.get("trip_days", 1),  # snapshots made before multi-day trips
         return_by=_parse_time(doc["return_by"]),
     )
 

@@ -9,13 +9,14 @@ PyVRP's iterated local search and turns the best solution back into a pure-Pytho
   row holds start → depot → order, loading included (see :class:`~.problem.Layout`).
 * **Loads.** Up to two dimensions, kg and dm³; a dimension no order uses is left out.
 * **Time.** Integer seconds from ``state.now``: order windows, release times (sampled future
-  orders), service durations; a truck's window is ``[free_from, return_by]`` and its shift caps
-  the route's duration.
-* **Compatibility.** One routing profile per (truck type, relevant capabilities): the type sets the
-  speed; in a profile every edge into an order the trucks cannot carry is prohibitive
-  (:data:`PROHIBITIVE` metres and seconds), and every vehicle type then gets a maximum distance
-  below it, so such a route is infeasible, not merely dear. PyVRP's neighbourhood takes the
-  minimum over profiles, so it is unaffected.
+  orders), service durations; a truck's window is ``[free_from, return_by]`` and its shift, or
+  its trip length for a multi-day truck, caps the route's duration.
+* **Compatibility.** One routing profile per (truck type, relevant capabilities, working day): the
+  type sets the speed and the working day of a multi-day truck its overnight rests (see
+  :func:`~.problem.working_day`); in a profile every edge into an order the trucks cannot carry
+  is prohibitive (:data:`PROHIBITIVE` metres and seconds), and every vehicle type then gets a
+  maximum distance below it, so such a route is infeasible, not merely dear. PyVRP's
+  neighbourhood takes the minimum over profiles, so it is unaffected.
 * **Costs.** The objective is in milli-shillings (see :func:`~.problem.truck_rates`): KES/km is
   exactly mKES/m, KES/h is rate / 3.6 mKES/s; the plan's costs use the exact Decimal rates.
 * **Required orders** are hard constraints only with ``hard_required`` (benchmarks). Otherwise they
@@ -55,6 +56,7 @@ from senga_desktop.engine.problem import (
     RoutingProblem,
     kes_units,
     truck_rates,
+    working_day,
 )
 from senga_desktop.engine.state import OrderState, TruckState
 from senga_desktop.engine.travel import EuclideanTravel, IntMatrix, TravelModel
@@ -136,7 +138,7 @@ def build_model(layout: Layout) -> Model:
     profiles, distances, durations = _profiles(layout, keep, orders, labels)
     clients = _clients(layout, routable, dims)
     groups = _vehicle_groups(layout, dims, labels, profiles)
-    prohibited = any(not o.special_handling <= caps for _, caps in profiles for o in orders)
+    prohibited = any(not o.special_handling <= key.caps for key in profiles for o in orders)
     vehicle_types = [
         pyvrp.VehicleType(
             num_available=len(trucks),
@@ -163,21 +165,33 @@ def build_model(layout: Layout) -> Model:
     return Model(layout, data, [o.order_id for o in orders], list(groups.values()))
 
 
+class _ProfileKey(NamedTuple):
+    """What sets a routing profile: the speed, the orders barred, the overnight rests."""
+
+    vehicle_type: str
+    caps: frozenset[str]
+    workday: int | None
+
+
+def _profile_key(truck: TruckState, labels: frozenset[str]) -> _ProfileKey:
+    return _ProfileKey(truck.vehicle_type, truck.capabilities & labels, working_day(truck))
+
+
 def _profiles(
     layout: Layout, keep: IntMatrix, orders: list[OrderState], labels: frozenset[str]
-) -> tuple[dict[tuple[str, frozenset[str]], int], list[IntMatrix], list[IntMatrix]]:
-    """One routing profile per (truck type, capabilities that matter to these orders), with
-    prohibitive edges into the orders those trucks cannot carry."""
-    keys: dict[tuple[str, frozenset[str]], int] = {}
+) -> tuple[dict[_ProfileKey, int], list[IntMatrix], list[IntMatrix]]:
+    """One routing profile per (truck type, capabilities that matter to these orders, working
+    day), with prohibitive edges into the orders those trucks cannot carry."""
+    keys: dict[_ProfileKey, int] = {}
     for truck in layout.state.trucks:
-        keys.setdefault((truck.vehicle_type, truck.capabilities & labels), len(keys))
+        keys.setdefault(_profile_key(truck, labels), len(keys))
     first = layout.first_order
     base = layout.distances[np.ix_(keep, keep)]
     distances, durations = [], []
-    for kind, caps in keys:
+    for key in keys:
         dist = base.copy()
-        dur = layout.durations(kind)[np.ix_(keep, keep)].copy()
-        barred = [first + n for n, o in enumerate(orders) if not o.special_handling <= caps]
+        dur = layout.durations(key.vehicle_type, key.workday)[np.ix_(keep, keep)].copy()
+        barred = [first + n for n, o in enumerate(orders) if not o.special_handling <= key.caps]
         if barred:
             dist[:, barred] = PROHIBITIVE
             dur[:, barred] = PROHIBITIVE
@@ -220,7 +234,7 @@ def _vehicle_groups(
     layout: Layout,
     dims: tuple[bool, bool],
     labels: frozenset[str],
-    profiles: dict[tuple[str, frozenset[str]], int],
+    profiles: dict[_ProfileKey, int],
 ) -> dict[_TypeKey, list[TruckState]]:
     """Trucks grouped into PyVRP vehicle types: identical trucks share one (PyVRP searches a
     fleet of 25 identical trucks far better as one type than as 25)."""
@@ -233,7 +247,7 @@ def _vehicle_groups(
         key = _TypeKey(
             start=layout.start_index(truck),
             capacity=tuple(c for c, on in zip(layout.capacity(truck), dims, strict=True) if on),
-            profile=profiles[(truck.vehicle_type, truck.capabilities & labels)],
+            profile=profiles[_profile_key(truck, labels)],
             early=early,
             late=late,
             shift=layout.shift_seconds(truck),

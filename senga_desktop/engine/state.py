@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from senga_desktop.domain import Priority
+from senga_desktop.domain import MAX_TRIP_DAYS, Priority
 from senga_desktop.errors import ValidationError
 
 __all__ = [
@@ -131,8 +131,11 @@ class OrderState:
 class TruckState:
     """A truck that can take a route: where and when it becomes free, what it carries and costs.
 
-    ``shift_hours`` caps the route's duration (``None``: no cap); ``return_by`` is the latest time
-    the truck may be back at the depot (``None``: no limit).
+    ``shift_hours`` is the driver's working day (``None``: no cap). With ``trip_days`` 1 it caps
+    the route's duration; a long-haul truck with ``trip_days`` N > 1 may take a route of up to N
+    days, its driver resting overnight whenever a leg outlasts the working day (see
+    :class:`~senga_desktop.engine.problem.Layout`). ``return_by`` is the latest time the truck may
+    be back at the depot (``None``: no limit).
     """
 
     vehicle_id: str
@@ -149,6 +152,7 @@ class TruckState:
     fixed_cost: Decimal = Decimal(0)
     shift_hours: float | None = 10.0
     return_by: datetime | None = None
+    trip_days: int = 1
 
     def __post_init__(self) -> None:
         where = f"trucks[{self.vehicle_id!r}]"
@@ -165,6 +169,10 @@ class TruckState:
             _money(getattr(self, name), f"{where}.{name}")
         if self.shift_hours is not None and _finite(self.shift_hours, f"{where}.shift_hours") <= 0:
             raise ValidationError(f"{where}.shift_hours", f"{where}.shift_hours must be positive")
+        if not 1 <= _count(self.trip_days, f"{where}.trip_days") <= MAX_TRIP_DAYS:
+            raise ValidationError(
+                f"{where}.trip_days", f"{where}.trip_days must be from 1 to {MAX_TRIP_DAYS}"
+            )
         if self.return_by is not None:
             _set(self, "return_by", _utc(self.return_by, f"{where}.return_by"))
             if self.return_by < self.free_from:

@@ -104,6 +104,9 @@ def test_trucks_have_plates_capabilities_and_costs(database: Database) -> None:
             assert isinstance(truck.fixed_cost_kes, Decimal)
             assert truck.fixed_cost_kes > 0
             assert 8 <= truck.max_shift_hours <= 12
+            # Rigids and semis make the long hauls to the coast and the lake; the rest day trips.
+            expected_days = {"Heavy truck 10 t": 2, "Semi-trailer 28 t": 3}
+            assert truck.max_trip_days == expected_days.get(truck.vehicle_type, 1)
         assert capabilities.count("refrigerated") == 2
         assert capabilities.count("tail_lift") == 1
         assert capabilities.count("hazardous") == 1

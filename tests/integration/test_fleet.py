@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,13 +25,14 @@ from senga_desktop.controllers.fleet_rules import (
     parse_capabilities,
 )
 from senga_desktop.controllers.permissions import Actor
-from senga_desktop.controllers.vehicle_types import load_vehicle_types
+from senga_desktop.controllers.vehicle_types import VehicleTypeCatalogue, load_vehicle_types
 from senga_desktop.db.engine import Database
 from senga_desktop.db.models import AuditLog, Route, Vehicle
 from senga_desktop.db.uow import unit_of_work
 from senga_desktop.domain import Role, RouteStatus, SpecialHandling, VehicleStatus
 from senga_desktop.errors import NotFound, PermissionDenied, StaleDataError, ValidationError
 from senga_desktop.gazetteer import load_gazetteer
+from senga_desktop.paths import resource_path
 from tests.factories import make_route, make_vehicle
 
 # 10:00 in Nairobi: "today" there runs from 21:00 UTC the day before to 21:00 UTC.
@@ -60,6 +62,16 @@ def _audit(database: Database, action: str) -> list[AuditLog]:
     with unit_of_work(database.sessions) as session:
         query = select(AuditLog).where(AuditLog.action == action).order_by(AuditLog.id)
         return list(session.scalars(query))
+
+
+TIPPER: dict[str, Any] = {
+    "capacity_weight_tonnes": Decimal(15),
+    "capacity_volume_m3": Decimal(12),
+    "fuel_cost_per_km": Decimal(95),
+    "driver_cost_per_hour": Decimal(600),
+    "fixed_cost_kes": Decimal(0),
+    "max_shift_hours": Decimal(9),
+}
 
 
 def _add(database: Database, actor: Actor, plate: str, kind: str = "5t", **fields: Any) -> int:
@@ -134,12 +146,30 @@ def test_the_catalogue_pre_fills_sensible_trucks() -> None:
     for kind in catalogue:
         assert kind.capacity_volume_m3 > kind.capacity_weight_tonnes
         assert 0 < kind.max_shift_hours <= 24
+        assert 1 <= kind.max_trip_days <= 7
         assert kind.fixed_cost_kes > 0
     van = catalogue.get("reefer van")
     assert van is not None
     assert van.capabilities == (COLD,)
     by_size = sorted(catalogue, key=lambda t: t.capacity_weight_tonnes)
     assert by_size[1].fuel_cost_per_km < by_size[-1].fuel_cost_per_km
+    # Vans and town trucks are back the same day; rigids and semis make long-haul trips.
+    trip_days = {t.key: t.max_trip_days for t in catalogue}
+    assert trip_days["light_3t"] == trip_days["medium_5t"] == trip_days["reefer_van_2t"] == 1
+    assert (trip_days["rigid_10t"], trip_days["semi_20t"], trip_days["semi_28t"]) == (2, 3, 3)
+
+
+def test_a_catalogue_without_sensible_trip_days_is_refused(tmp_path: Path) -> None:
+    good = Path(resource_path("vehicle_types.csv")).read_text(encoding="utf-8")
+    header, first, *_ = good.splitlines()
+    column = header.split(",").index("max_trip_days")
+    for days in ("0", "8", "1.5", ""):
+        cells = first.split(",")
+        cells[column] = days
+        path = tmp_path / "types.csv"
+        path.write_text(f"{header}\n{','.join(cells)}\n", encoding="utf-8")
+        with pytest.raises(ValueError, match="row 2, column 'max_trip_days'"):
+            VehicleTypeCatalogue.from_csv(path)
 
 
 # -- adding and editing ---------------------------------------------------------------------
@@ -153,7 +183,7 @@ def test_a_new_truck_is_pre_filled_numbered_and_audited(database: Database, admi
     assert first.vehicle_type == "Heavy truck 10 t"
     assert (first.capacity_weight_tonnes, first.capacity_volume_m3) == (10, 40)
     assert (first.fuel_cost_per_km, first.driver_cost_per_hour) == (80, 550)
-    assert (first.fixed_cost_kes, first.max_shift_hours) == (8000, 10)
+    assert (first.fixed_cost_kes, first.max_shift_hours, first.max_trip_days) == (8000, 10, 2)
     assert first.capabilities == (COVERED,)
     nakuru = load_gazetteer().get("Nakuru")
     assert nakuru is not None
@@ -172,6 +202,7 @@ def test_a_new_truck_is_pre_filled_numbered_and_audited(database: Database, admi
             driver_cost_per_hour=Decimal(600),
             fixed_cost_kes=Decimal(0),
             max_shift_hours=Decimal(9),
+            max_trip_days=3,
             capabilities=(),
             available_from=NOW + timedelta(hours=3),
             notes="  Quarry work  ",
@@ -181,6 +212,7 @@ def test_a_new_truck_is_pre_filled_numbered_and_audited(database: Database, admi
     assert second.vehicle_id == "TRK-0002"
     assert second.location_name == "Senga Nairobi Depot"  # no town: at the depot
     assert second.fuel_cost_per_km == Decimal("95.56")
+    assert second.max_trip_days == 3
     assert second.capabilities == ()
     assert second.available_at == NOW + timedelta(hours=3)
     assert second.notes == "Quarry work"
@@ -188,6 +220,9 @@ def test_a_new_truck_is_pre_filled_numbered_and_audited(database: Database, admi
     assert fleet.get_vehicle(database.sessions, admin, third).vehicle_id == "TRK-0050"
     fourth = _add(database, admin, "KDQ 004D")
     assert fleet.get_vehicle(database.sessions, admin, fourth).vehicle_id == "TRK-0051"
+    # A type outside the catalogue comes back the same day unless told otherwise.
+    fifth = _add(database, admin, "KDQ 005E", "Tipper 15 t", **TIPPER)
+    assert fleet.get_vehicle(database.sessions, admin, fifth).max_trip_days == 1
 
     (created, *_) = _audit(database, "vehicle.created")
     assert (created.entity_id, created.username) == ("TRK-0001", "amina")
@@ -207,6 +242,7 @@ def test_every_problem_is_reported_at_its_field(database: Database, admin: Actor
                 town="Nakuuru",
                 capabilities=("crane",),
                 max_shift_hours=Decimal(30),
+                max_trip_days=10,
             ),
         )
     problems = {p.field: p.message for p in caught.value.problems}
@@ -218,14 +254,35 @@ def test_every_problem_is_reported_at_its_field(database: Database, admin: Actor
         "driver_cost_per_hour",
         "fixed_cost_kes",
         "max_shift_hours",
+        "max_trip_days",
         "town",
         "capabilities",
     }
     assert "at most 50 t" in problems["capacity_weight_tonnes"]
     assert "'Crane truck' is not in the type catalogue" in problems["capacity_volume_m3"]
     assert "Did you mean Nakuru" in problems["town"]
+    assert "from 1 (back the same day) to 7 days (got 10)" in problems["max_trip_days"]
     assert caught.value.field == "registration_plate"
     assert fleet.board(database.sessions, admin).total == 0
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        (0, "from 1 (back the same day) to 7 days (got 0)"),
+        (8, "from 1 (back the same day) to 7 days (got 8)"),
+        (Decimal("2.5"), "a whole number of days (got 2.5)"),
+        (True, "a whole number of days (got True)"),
+    ],
+)
+def test_trip_length_is_a_whole_number_of_days_up_to_a_week(
+    database: Database, admin: Actor, days: Any, message: str
+) -> None:
+    with pytest.raises(VehicleInvalid) as caught:
+        _add(database, admin, "KDA 123B", "28t", max_trip_days=days)
+    assert caught.value.field == "max_trip_days"
+    assert caught.value.message == f"Trip length (days) must be {message}."
+    assert _add(database, admin, "KDA 123B", "28t", max_trip_days=Decimal("7.0")) > 0
 
 
 def test_plates_and_fleet_numbers_are_unique(database: Database, admin: Actor) -> None:
@@ -292,6 +349,21 @@ def test_edits_are_checked_against_the_version_seen(database: Database, admin: A
         )
     with pytest.raises(NotFound):
         fleet.get_vehicle(database.sessions, admin, 999_999)
+
+    # The trip length travels through the form like every other figure.
+    current = fleet.get_vehicle(database.sessions, admin, truck.id)
+    form = VehicleInput.from_info(current)
+    assert form.max_trip_days == 1
+    long_haul = fleet.update_vehicle(
+        database.sessions,
+        admin,
+        truck.id,
+        dataclasses.replace(form, max_trip_days=2),
+        expected_version=current.version,
+        now=NOW,
+    )
+    assert (long_haul.max_trip_days, long_haul.version) == (2, current.version + 1)
+    assert _audit(database, "vehicle.updated")[-1].details["max_trip_days"] == [1, 2]
 
 
 # -- permissions ----------------------------------------------------------------------------

@@ -69,6 +69,7 @@ def test_the_template_imports_as_it_is(database: Database) -> None:
     assert (van.location_name, van.available_at) == ("Mombasa", NOW)
     assert heavy.status is VehicleStatus.MAINTENANCE
     assert heavy.available_at == datetime(2026, 11, 27, 14, tzinfo=NAIROBI)
+    assert (light.max_trip_days, van.max_trip_days, heavy.max_trip_days) == (1, 1, 2)
     with unit_of_work(database.sessions) as session:
         entries = session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
         assert [e.action for e in entries] == ["vehicle.created"] * 3 + ["vehicles.imported"]
@@ -185,6 +186,39 @@ def test_a_wrong_header_stops_the_import(
     assert preview.rows == ()
     with pytest.raises(ImportRefused, match="header is not usable"):
         commit_vehicle_import(database.sessions, COMMAND_LINE, preview, drop_bad_rows=True)
+
+
+def test_trip_length_is_read_under_its_usual_names_and_checked(
+    database: Database, tmp_path: Path
+) -> None:
+    text = """Reg No,Type,Trip length (days)
+KDA 123B,28t,3
+KDB 418K,28t,
+KDC 732F,5t,2.0
+KDE 205T,28t,10
+KDF 092A,28t,1.5
+KDG 148E,28t,two
+"""
+    preview = preview_vehicle_import(database.sessions, COMMAND_LINE, _write(tmp_path, text))
+    assert preview.ignored_columns == ()
+    assert [str(p) for p in preview.problems] == [
+        "row 5, column Trip length (days): Trip length (days) must be from 1 (back the same day) "
+        "to 7 days (got 10).",
+        "row 6, column Trip length (days): Trip length (days) must be a whole number of days "
+        "(got 1.5).",
+        "row 7, column Trip length (days): 'two' is not a number.",
+    ]
+    commit_vehicle_import(database.sessions, COMMAND_LINE, preview, drop_bad_rows=True)
+    days = {v.label: v.max_trip_days for v in fleet.board(database.sessions, COMMAND_LINE).vehicles}
+    # A blank cell takes the catalogue's: semis make three-day trips.
+    assert days == {"KDA 123B": 3, "KDB 418K": 3, "KDC 732F": 2}
+    for header in ("trip_days", "max_trip_days", "Days"):
+        path = _write(tmp_path, f"plate,type,{header}\nKDH 201A,3t,1\n", name="more.csv")
+        preview = preview_vehicle_import(database.sessions, COMMAND_LINE, path)
+        assert preview.is_clean
+        assert preview.ignored_columns == ()
+        assert preview.rows[0].value is not None
+        assert preview.rows[0].value.data.max_trip_days == 1
 
 
 def test_a_status_a_new_truck_cannot_have(database: Database, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from senga_desktop.cli import cli
 from senga_desktop.controllers import auth, planning, users
@@ -144,6 +144,39 @@ def test_a_time_limited_run_replays_by_its_iteration_count(
     request = planning.PlanRequest(policy=PolicyName.CFA, seed=3, time_limit=1.0)
     summary = planning.plan(database.sessions, dispatcher, request, now=NOW)
     assert planning.replay_decision(database.sessions, dispatcher, summary.decision_id).same
+
+
+LONG_HAUL = {"Mombasa", "Kisumu", "Eldoret"}
+
+
+def test_long_haul_orders_go_on_multi_day_trucks(database: Database, dispatcher: Actor) -> None:
+    summary = _plan(database, dispatcher)
+    with unit_of_work(database.sessions) as session:
+        days = dict(session.execute(select(Vehicle.vehicle_id, Vehicle.max_trip_days)).all())
+    far = [
+        (route, stop) for route in summary.routes for stop in route.stops if stop.town in LONG_HAUL
+    ]
+    assert far, "the demo's heavy trucks and semis should take some up-country orders"
+    for route, stop in far:
+        assert days[route.vehicle_id] > 1
+        # A round trip to the lake or the coast outlasts the driver's working day.
+        assert route.duration_minutes > 10 * 60
+        assert stop.eta is not None
+        assert stop.eta >= NOW
+    assert planning.replay_decision(database.sessions, dispatcher, summary.decision_id).same
+
+
+def test_with_day_trips_only_long_haul_orders_are_beyond_every_shift(
+    database: Database, dispatcher: Actor
+) -> None:
+    with unit_of_work(database.sessions) as session:
+        session.execute(update(Vehicle).values(max_trip_days=1))
+    summary = _plan(database, dispatcher)
+    towns = {stop.town for route in summary.routes for stop in route.stops}
+    assert not towns & LONG_HAUL
+    beyond = [h for h in summary.held if h.code == "beyond_shift"]
+    assert beyond
+    assert all("multi-day trips" in h.message for h in beyond)
 
 
 def test_planning_needs_orders_and_trucks(database: Database) -> None:

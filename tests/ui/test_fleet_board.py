@@ -179,12 +179,30 @@ def test_details_show_costs_shift_notes_and_todays_routes(
     assert page.details.title_label.text() == "KDB 418K"
     assert values["capabilities"] == "Refrigerated"
     assert values["today"] == "1 route · 160.5 km · 4 of 10 h shift"
+    assert values["shift"] == "10 h shift · back the same day"
     assert values["running"] == "KES 40 per km"
     assert values["fixed"] == "KES 3,500 per day used"
     assert values["notes"] == "Driver Otieno"
     assert "KES 450/h driver" in page.model.index(page.model.row_of(truck), 0).data(  # type: ignore[arg-type]
         Qt.ItemDataRole.ToolTipRole
     )
+    semi = _truck(demo, "KDE 903S")
+    with unit_of_work(demo.sessions) as session:  # a committed trip to the coast and back
+        make_route(
+            session,
+            session.get(Vehicle, semi),
+            status=RouteStatus.PLANNED,
+            planned_start=None,
+            total_distance_km=Decimal("1150"),
+            estimated_duration_minutes=50 * 60,
+        )
+    page.refresh()
+    assert page.select_vehicle(semi)
+    assert page.details.values["today"].text() == "1 route · 1,150 km · 50 h of a 3-day trip"
+    assert page.details.values["shift"].text() == "12 h shift · trips up to 3 days"
+    assert "Shift: 12 h shift · trips up to 3 days" in page.model.index(
+        page.model.row_of(semi), 0
+    ).data(Qt.ItemDataRole.ToolTipRole)  # type: ignore[arg-type]
 
 
 # -- managers' actions ------------------------------------------------------------------------
@@ -206,11 +224,16 @@ def test_a_manager_adds_a_truck_after_an_inline_error(
     assert dialog.figures["capacity_weight_tonnes"].decimal() == Decimal("5.0")
     assert dialog.figures["fixed_cost_kes"].decimal() == Decimal("5000.00")
     assert dialog.capability_boxes[SpecialHandling.COVERED].isChecked()
+    trip = dialog.trip_days_spin
+    assert (trip.value(), trip.text()) == (1, "1 day")
+    assert "rests overnight" in trip.toolTip()
+    assert dialog.figures["max_shift_hours"].maximum() == 24  # the controller's limit
     dialog.figures["fuel_cost_per_km"].setValue(61)  # changed by hand: kept on a new type
     combo.setCurrentIndex(combo.findText("Heavy truck 10 t"))
     combo.textActivated.emit("Heavy truck 10 t")
     assert dialog.figures["capacity_weight_tonnes"].decimal() == Decimal("10.0")
     assert dialog.figures["fuel_cost_per_km"].decimal() == Decimal("61.00")
+    assert (trip.value(), trip.text()) == (2, "2 days")  # rigids make two-day trips
 
     dialog.plate_edit.setText("ZD 1234")
     dialog.figures["capacity_volume_m3"].setValue(200)
@@ -230,6 +253,7 @@ def test_a_manager_adds_a_truck_after_an_inline_error(
     assert added is not None
     assert added.label == "KDK 902E"
     assert (added.location_name, added.fuel_cost_per_km) == ("Kisumu", Decimal("61.00"))
+    assert added.max_trip_days == 2
     assert page.notice_label.text().startswith("KDK 902E is on the board as TRK-")
     assert page.notice_box.isVisibleTo(page)
     assert page.model.vehicle_count() == 16
@@ -258,6 +282,23 @@ def test_an_edit_conflict_reloads_the_form(qtbot: QtBot, demo: Database, admin: 
     assert not dialog.isVisible()
     assert fleet.get_vehicle(demo.sessions, admin, truck).notes == "Theirs, and mine"
     assert page.details.values["notes"].text() == "Theirs, and mine"
+
+
+def test_a_truck_is_allowed_multi_day_trips_from_its_form(
+    qtbot: QtBot, demo: Database, admin: Actor
+) -> None:
+    truck = _truck(demo, "KDC 277W")
+    page = _page(qtbot, demo, admin)
+    page.select_vehicle(truck)
+    page.fleet_actions.edit.trigger()
+    dialog = page.fleet_actions.active_dialog
+    assert isinstance(dialog, VehicleDialog)
+    assert dialog.trip_days_spin.value() == 2  # the demo's rigids make two-day trips
+    dialog.trip_days_spin.setValue(3)
+    dialog.accept_button.click()
+    assert not dialog.isVisible()
+    assert fleet.get_vehicle(demo.sessions, admin, truck).max_trip_days == 3
+    assert page.details.values["shift"].text() == "10 h shift · trips up to 3 days"
 
 
 def test_maintenance_on_a_committed_route_is_confirmed_first(

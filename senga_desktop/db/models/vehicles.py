@@ -40,7 +40,10 @@ class Vehicle(VersionedMixin, TimestampMixin, Base):
     driver_cost_per_hour: Mapped[Decimal] = mapped_column(money())
     # KES charged to a plan for each truck it uses (depreciation, insurance, turn-boy's day).
     fixed_cost_kes: Mapped[Decimal] = mapped_column(money(), server_default="0")
+    # The driver's working day; a long-haul truck's trip may span several of them, with an
+    # overnight rest between (engine: TruckState.trip_days).
     max_shift_hours: Mapped[Decimal] = mapped_column(quantity(), server_default="10")
+    max_trip_days: Mapped[int] = mapped_column(server_default="1")
     # SpecialHandling values the truck can serve: refrigerated, tail_lift, hazardous, covered…
     capabilities: Mapped[list[str]] = mapped_column(
         JSONDoc, default=list, server_default=text("'[]'")
@@ -58,6 +61,7 @@ class Vehicle(VersionedMixin, TimestampMixin, Base):
         CheckConstraint("driver_cost_per_hour >= 0", name="driver_cost_not_negative"),
         CheckConstraint("fixed_cost_kes >= 0", name="fixed_cost_not_negative"),
         CheckConstraint("max_shift_hours > 0 AND max_shift_hours <= 24", name="shift_in_a_day"),
+        CheckConstraint("max_trip_days >= 1 AND max_trip_days <= 7", name="trip_in_a_week"),
         Index("ix_vehicles_status_available", "status", "available_at"),
         Index("ix_vehicles_type_status", "vehicle_type", "status"),
     )

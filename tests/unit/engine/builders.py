@@ -2,8 +2,8 @@
 
 The checker recomputes travel from :func:`senga_desktop.gazetteer.haversine_km` (or plain Euclidean
 geometry) rather than trusting the engine's travel model, and checks every promise a plan makes:
-each order at most once, capacity in both dimensions, compatibility, windows, shifts, and ETAs no
-earlier than physically possible.
+each order at most once, capacity in both dimensions, compatibility, windows, shifts (or trip
+lengths), and ETAs no earlier than physically possible, overnight rests of multi-day trips included.
 """
 
 from __future__ import annotations
@@ -74,11 +74,13 @@ def truck(
     caps: frozenset[str] = frozenset(),
     free_in: float = 0.0,
     shift: float | None = 12.0,
+    days: int = 1,
     per_km: str = "55",
     per_hour: str = "500",
     fixed: str = "4500",
 ) -> TruckState:
-    """A truck at the depot (or in town ``at``), free ``free_in`` hours from NOW."""
+    """A truck at the depot (or in town ``at``), free ``free_in`` hours from NOW, making trips
+    of up to ``days`` days."""
     lat, lon = (NAIROBI.lat, NAIROBI.lon) if at is None else town(at)
     return TruckState(
         vehicle_id=vehicle_id,
@@ -94,6 +96,7 @@ def truck(
         cost_per_hour=Decimal(per_hour),
         fixed_cost=Decimal(fixed),
         shift_hours=shift,
+        trip_days=days,
     )
 
 
@@ -120,6 +123,15 @@ class Checker:
         metres = round(haversine_km(a[1], a[2], b[1], b[2]) * factor * 1000)
         return math.floor(metres / (belief.speed_kmh(kind) / 3.6) * self.duration_factor)
 
+    def rested(self, seconds: int, t: TruckState) -> int:
+        """A leg's seconds with the overnight rests of a multi-day truck: one between each two
+        working days the leg spans."""
+        if t.trip_days == 1 or t.shift_hours is None or t.shift_hours >= 24:
+            return seconds
+        workday = round(t.shift_hours * 3600)
+        rests = max(0, math.ceil(seconds / workday) - 1)
+        return seconds + rests * (24 * 3600 - workday)
+
     def check(self, plan: Plan) -> list[str]:
         seen: set[str] = set()
         depot = (self.state.depot.town, self.state.depot.lat, self.state.depot.lon)
@@ -139,19 +151,24 @@ class Checker:
             )
             self.expect(route.start >= t.free_from, f"{where} starts before the truck is free")
             if t.shift_hours is not None:
-                limit = timedelta(hours=t.shift_hours)
-                self.expect(route.end - route.start <= limit, f"{where} exceeds the shift")
+                # A multi-day truck's cap is its trip length; a one-day truck's its shift.
+                days = 24.0 * t.trip_days if t.trip_days > 1 else 0.0
+                limit = timedelta(hours=max(t.shift_hours, days))
+                self.expect(route.end - route.start <= limit, f"{where} exceeds its shift or trip")
             # Physically possible times, allowing 2 s for rounding of the integer model.
             slack = timedelta(seconds=2)
             here = (t.town, t.lat, t.lon)
             clock = route.start
+            # The first leg runs start → depot, loading, depot → first stop without a break.
+            first_leg = loading
             if (t.lat, t.lon) != (depot[1], depot[2]):
-                clock += timedelta(seconds=self.seconds(here, depot, t.vehicle_type))
-            clock += timedelta(seconds=loading)
+                first_leg += self.seconds(here, depot, t.vehicle_type)
             here = depot
             for stop, o in zip(route.stops, orders, strict=True):
                 there = (o.town, o.lat, o.lon)
-                earliest = clock + timedelta(seconds=self.seconds(here, there, t.vehicle_type))
+                leg = first_leg + self.seconds(here, there, t.vehicle_type)
+                first_leg = 0
+                earliest = clock + timedelta(seconds=self.rested(leg, t))
                 self.expect(stop.arrival + slack >= earliest, f"{o.order_id} arrives too soon")
                 self.expect(stop.eta >= stop.arrival, f"{o.order_id} served before arrival")
                 if o.window_start is not None:
@@ -166,7 +183,9 @@ class Checker:
                     f"{o.order_id} service time wrong",
                 )
                 clock, here = stop.departure, there
-            back = clock + timedelta(seconds=self.seconds(here, depot, t.vehicle_type))
+            back = clock + timedelta(
+                seconds=self.rested(self.seconds(here, depot, t.vehicle_type), t)
+            )
             self.expect(route.end + slack >= back, f"{where} returns too soon")
             if t.return_by is not None:
                 self.expect(route.end <= t.return_by, f"{where} returns too late")

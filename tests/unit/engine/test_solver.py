@@ -24,6 +24,8 @@ from tests.unit.engine.builders import NOW, Checker, order, state, truck
 
 REEFER = frozenset({"refrigerated"})
 TOWNS = ["Nairobi", "Thika", "Ruiru", "Kiambu", "Athi River", "Machakos", "Limuru", "Kajiado"]
+# Legs longer than a short shift, so that multi-day trucks rest overnight on the way.
+FAR_TOWNS = ["Nakuru", "Nyeri", "Kisumu", "Mombasa"]
 
 
 def run(problem: RoutingProblem, *, iterations: int = 300, seed: int = 1) -> Plan:
@@ -173,6 +175,7 @@ def depot_days(draw: st.DrawFn) -> tuple[PlanningState, float, float]:
                 caps=draw(st.frozensets(st.sampled_from(["refrigerated", "fragile"]))),
                 free_in=draw(st.sampled_from([0.0, 0.5, 2.0])),
                 shift=draw(st.sampled_from([4.0, 8.0, 12.0, None])),
+                days=draw(st.sampled_from([1, 1, 2, 3])),
             )
         )
     orders = []
@@ -181,7 +184,7 @@ def depot_days(draw: st.DrawFn) -> tuple[PlanningState, float, float]:
         orders.append(
             order(
                 f"O{i}",
-                draw(st.sampled_from(TOWNS)),
+                draw(st.sampled_from(TOWNS + TOWNS + FAR_TOWNS)),
                 kg=draw(st.integers(50, 3000)),
                 dm3=draw(st.integers(50, 8000)),
                 opens=opens,

@@ -73,6 +73,9 @@ def test_truck_validation() -> None:
         truck("T1", shift=0.0)
     with pytest.raises(ValidationError, match="capacity_kg"):
         truck("T1", kg=-5)
+    for days in (0, 8):
+        with pytest.raises(ValidationError, match="trip_days"):
+            truck("T1", days=days)
 
 
 def test_duplicate_ids_and_bad_coordinates_are_refused() -> None:
@@ -165,6 +168,7 @@ def trucks(draw: st.DrawFn, vehicle_id: str) -> TruckState:
         fixed_cost=draw(money),
         shift_hours=draw(st.none() | st.floats(0.01, 1000)),
         return_by=None if back is None else free + back,
+        trip_days=draw(st.integers(1, 7)),
     )
 
 
@@ -213,6 +217,23 @@ def test_json_document_is_readable() -> None:
     assert doc["orders"][0]["special_handling"] == ["covered", "fragile"]
     assert doc["orders"][0]["revenue_kes"] == "10000"
     assert doc["trucks"][0]["cost_per_km"] == "55"
+    assert doc["trucks"][0]["trip_days"] == 1
+
+
+def test_a_multi_day_truck_round_trips_and_old_snapshots_still_load() -> None:
+    s = state([order("O1", "Mombasa")], [truck("LONG", "semi", days=3), truck("DAY")])
+    document = json.loads(json.dumps(s.to_json()))
+    assert [t["trip_days"] for t in document["trucks"]] == [3, 1]
+    assert PlanningState.from_json(document) == s
+    # Snapshots stored before multi-day trips have no trip_days: every truck was back the same day.
+    for doc in document["trucks"]:
+        del doc["trip_days"]
+    old = PlanningState.from_json(document)
+    assert [t.trip_days for t in old.trucks] == [1, 1]
+    assert old.truck("LONG").shift_hours == 12.0
+    document["trucks"][0]["trip_days"] = 9
+    with pytest.raises(ValidationError, match="trip_days"):
+        PlanningState.from_json(document)
 
 
 def test_the_depot_writes_times_in_its_own_zone_and_keeps_it_in_the_snapshot() -> None:

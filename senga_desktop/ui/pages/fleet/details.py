@@ -1,7 +1,8 @@
 """The pane beside the board: everything about the selected truck, and what can be done to it.
 
 The board's cards show what a dispatcher scans for; this pane adds what a decision needs: the
-costs, the shift, today's routes against it, notes, and routes flagged because of the truck.
+costs, the shift and trip length, today's routes against the shift, notes, and routes flagged
+because of the truck.
 The page puts its action buttons (for managers) at the bottom, under :attr:`actions_layout`.
 """
 
@@ -21,6 +22,7 @@ from senga_desktop.ui.pages.fleet.formatting import (
     capacity_text,
     free_text,
     kes,
+    shift_text,
     status_color,
     use_text,
 )
@@ -37,6 +39,7 @@ FACTS = (
     ("location", "Location"),
     ("free", "Availability"),
     ("capabilities", "Capabilities"),
+    ("shift", "Shift"),
     ("today", "Today"),
     ("running", "Running cost"),
     ("driver", "Driver cost"),
@@ -144,6 +147,7 @@ class TruckDetails(QFrame):
             "location": vehicle.location_name or "Unknown",
             "free": free_text(vehicle, zone, now),
             "capabilities": capabilities_text(vehicle),
+            "shift": shift_text(vehicle),
             "today": use_text(vehicle),
             "running": f"{kes(vehicle.fuel_cost_per_km)} per km",
             "driver": f"{kes(vehicle.driver_cost_per_hour)} per hour",

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QWidget,
 )
 
+from senga_desktop.domain import MAX_TRIP_DAYS
 from senga_desktop.gazetteer import load_gazetteer
 from senga_desktop.ui.style import muted, unit
 from senga_desktop.ui.widgets.depot_inputs import DepotDateTimeEdit, ExactSpin, zone_caption
@@ -141,3 +143,27 @@ class FigureSpin(ExactSpin):
         self.setSingleStep(step)
         self.setSuffix(f" {suffix}")
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+
+TRIP_DAYS_TOOLTIP = (
+    "How many days one trip may take. 1: the truck is back at the depot the same day, within "
+    "the shift. More: a long-haul truck (to Mombasa, Kisumu, Eldoret…) may be away for up to "
+    "that many days; its driver still works only the shift each day and rests overnight on "
+    "the way, and planning counts those rests in the trip's time and cost."
+)
+
+
+class TripDaysSpin(QSpinBox):
+    """The trip length in whole days (1 to 7), read as "1 day", "3 days"."""
+
+    def __init__(self, *, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setRange(1, MAX_TRIP_DAYS)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setToolTip(TRIP_DAYS_TOOLTIP)
+        self.valueChanged.connect(self._on_value_changed)
+        self._on_value_changed(self.value())
+
+    def _on_value_changed(self, days: int) -> None:
+        self.setSuffix(" day" if days == 1 else " days")

@@ -33,9 +33,11 @@ __all__ = [
     "kes",
     "local_time",
     "routes_text",
+    "shift_text",
     "shift_use_text",
     "status_color",
     "summary",
+    "trip_days_text",
     "use_text",
 ]
 
@@ -150,8 +152,21 @@ def routes_text(info: VehicleInfo) -> str:
     return f"{routes} · {figure(info.km_today)} km"
 
 
+def trip_days_text(days: int) -> str:
+    """How far a truck may go: "back the same day" or "trips up to 3 days"."""
+    return "back the same day" if days <= 1 else f"trips up to {days} days"
+
+
+def shift_text(info: VehicleInfo) -> str:
+    """The driver's working day and the trip length ("10 h shift · trips up to 3 days")."""
+    return f"{figure(info.max_shift_hours)} h shift · {trip_days_text(info.max_trip_days)}"
+
+
 def shift_use_text(info: VehicleInfo) -> str:
-    """Today's hours on routes against the shift ("4 of 10 h shift")."""
+    """Today's hours on routes against the shift ("4 of 10 h shift"), or, for a long-haul truck
+    whose trip may outlast the shift, against the trip length ("50 h of a 3-day trip")."""
+    if info.max_trip_days > 1:
+        return f"{figure(info.hours_today)} h of a {info.max_trip_days}-day trip"
     return f"{figure(info.hours_today)} of {figure(info.max_shift_hours)} h shift"
 
 
@@ -194,6 +209,7 @@ def tooltip(info: VehicleInfo, zone: ZoneInfo, now: datetime) -> str:
         f"{info.vehicle_type}, {capacity_text(info)}",
         f"{info.location_name or 'Location unknown'} · {free_text(info, zone, now)}",
         f"Capabilities: {capabilities_text(info)}",
+        f"Shift: {shift_text(info)}",
         f"Today: {use_text(info)}",
         f"Costs: {kes(info.fuel_cost_per_km)}/km, {kes(info.driver_cost_per_hour)}/h driver, "
         f"{kes(info.fixed_cost_kes)}/day fixed",

@@ -1,7 +1,7 @@
 """Adding a truck or editing one: plate, fleet number, type, town, capacities, costs, capabilities.
 
-Picking a type from the catalogue fills in its capacities, costs, shift and capabilities; figures
-the manager already changed by hand are kept. Every rule is the controller's
+Picking a type from the catalogue fills in its capacities, costs, shift, trip length and
+capabilities; figures the manager already changed by hand are kept. Every rule is the controller's
 (:func:`~senga_desktop.controllers.fleet.add_vehicle`, ``update_vehicle``): its
 ``VehicleInvalid`` puts each problem under its field at once. An edit is checked against the
 version of the truck the form was filled from; if someone changed the truck meanwhile, the form
@@ -37,7 +37,12 @@ from senga_desktop.domain import SpecialHandling, VehicleStatus
 from senga_desktop.errors import NotFound, SengaError, StaleDataError
 from senga_desktop.ui.context import AppContext
 from senga_desktop.ui.pages.fleet.dialog_base import FleetDialog
-from senga_desktop.ui.pages.fleet.fields import DepotTimeField, FigureSpin, town_combo
+from senga_desktop.ui.pages.fleet.fields import (
+    DepotTimeField,
+    FigureSpin,
+    TripDaysSpin,
+    town_combo,
+)
 from senga_desktop.ui.pages.fleet.formatting import CAPABILITY_LABELS, CAPABILITY_ORDER, depot_zone
 from senga_desktop.ui.settings.page import FieldMessage, hint_label
 from senga_desktop.ui.style import heading, unit
@@ -48,20 +53,21 @@ CONFLICT_TEXT = (
 )
 GONE_TEXT = "This truck no longer exists: someone removed it meanwhile. Close the form."
 TYPE_HINT = (
-    "Picking a type fills in its capacities, costs, shift and capabilities; figures you changed "
-    "are kept."
+    "Picking a type fills in its capacities, costs, shift, trip length and capabilities; "
+    "figures you changed are kept."
 )
 NOTES_LINES = 3
 
 #: (field, label, decimals, spin maximum, unit, step). The maxima sit above the controller's
-#: limits so that a slip is refused with the controller's explanation, not silently clamped.
+#: limits so that a slip is refused with the controller's explanation, not silently clamped;
+#: the shift's is the controller's own (24 h): a longer journey is a trip of several days.
 FIGURES: tuple[tuple[str, str, int, float, str, float], ...] = (
     ("capacity_weight_tonnes", "Capacity (&t):", 1, 100, "t", 0.5),
     ("capacity_volume_m3", "Capacity (&m³):", 1, 300, "m³", 1),
     ("fuel_cost_per_km", "&Running cost:", 2, 10_000, "KES/km", 5),
     ("driver_cost_per_hour", "D&river cost:", 2, 100_000, "KES/h", 50),
     ("fixed_cost_kes", "&Fixed cost:", 2, 10_000_000, "KES/day", 500),
-    ("max_shift_hours", "&Shift:", 1, 48, "h", 0.5),
+    ("max_shift_hours", "&Shift:", 1, 24, "h", 0.5),
 )
 
 
@@ -164,6 +170,8 @@ class VehicleDialog(FleetDialog):
             )
             self.figures[field] = spin
             self.add_row(figures, label, field, spin)
+        self.trip_days_spin = TripDaysSpin(name="max_trip_days_spin")
+        self.add_row(figures, "Trip &length:", "max_trip_days", self.trip_days_spin)
         return figures
 
     def _build_notes(self) -> QVBoxLayout:
@@ -212,6 +220,7 @@ class VehicleDialog(FleetDialog):
         self.available_field.set_value(free, default=now)
         for field, spin in self.figures.items():
             spin.set_decimal(getattr(data, field))
+        self.trip_days_spin.setValue(int(data.max_trip_days or 1))
         have = set(data.capabilities or ())
         for capability, box in self.capability_boxes.items():
             box.setChecked(capability in have)
@@ -234,6 +243,9 @@ class VehicleDialog(FleetDialog):
             )
             if untouched:
                 spin.set_decimal(getattr(kind, field))
+        days = self.trip_days_spin.value()
+        if days == (previous.max_trip_days if previous is not None else 1):
+            self.trip_days_spin.setValue(kind.max_trip_days)
         ticked = {c for c, box in self.capability_boxes.items() if box.isChecked()}
         if not ticked or (previous is not None and ticked == set(previous.capabilities)):
             for capability, box in self.capability_boxes.items():
@@ -252,6 +264,7 @@ class VehicleDialog(FleetDialog):
             vehicle_id=self.fleet_number_edit.text().strip() or None,
             town=self.town_combo.text() or None,
             available_from=self.available_field.value(),
+            max_trip_days=self.trip_days_spin.value(),
             capabilities=capabilities,
             notes=self.notes_edit.toPlainText(),
             **figures,
