@@ -12,12 +12,13 @@ Every solution is re-checked by an independent checker here (capacity, time wind
 the depot in time, each customer once) and its distance recomputed; gaps are to ``bks.csv``.
 Two instances run at a time (``--jobs``), one core each. With ``--engine-seeds N`` (N > 1) the
 engine runs the best of seeds ``seed … seed+N-1`` on N processes in the same time limit
-(:func:`senga_desktop.engine.parallel.solve_best_of`), while raw PyVRP and OR-Tools stay single-seed
-on one core; instances then run one at a time (in this process) so cores are not oversubscribed.
+(:func:`senga_desktop.engine.parallel.solve_best_of`, with ``--engine-rounds R`` restarting every
+seed from the joint best R - 1 times), while raw PyVRP and OR-Tools stay single-seed on one core;
+the engine's instances then run first, one at a time, so cores are not oversubscribed.
 Needs the ``bench`` extra (ortools, vrplib).
 
     .venv/bin/python benchmarks/solomon_gap.py [--all | INSTANCE ...] [--time-limit 10]
-        [--engine-seeds 2]
+        [--engine-seeds 2 --engine-rounds 4]
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ def check(inst: dict[str, Any], routes: list[list[int]]) -> tuple[bool, int]:
     return ok, total
 
 
-def run_engine(path: Path, time_limit: float, seed: int, seeds: int = 1) -> list[list[int]]:
+def run_engine(
+    path: Path, time_limit: float, seed: int, seeds: int = 1, rounds: int = 1
+) -> list[list[int]]:
     from senga_desktop.engine.instances import read_instance
     from senga_desktop.engine.parallel import consecutive_seeds, solve_best_of
     from senga_desktop.engine.solver import solve
@@ -93,6 +96,7 @@ def run_engine(path: Path, time_limit: float, seed: int, seeds: int = 1) -> list
             seeds=consecutive_seeds(seed, seeds),
             processes=seeds,
             time_limit=time_limit,
+            rounds=rounds,
         )
     return [[int(oid) for oid in route.order_ids] for route in plan.routes]
 
@@ -172,17 +176,20 @@ def run_ortools(inst: dict[str, Any], time_limit: float, seed: int) -> list[list
     return routes
 
 
-def run(job: tuple[str, float, int, int]) -> Result:
-    """One instance through the three solvers (one core each, but the engine's ``engine_seeds``
+Job = tuple[str, float, int, int, int, tuple[str, ...]]
+
+
+def run(job: Job) -> Result:
+    """One instance through ``solvers`` (one core each, but the engine's ``engine_seeds``
     processes)."""
-    name, time_limit, seed, engine_seeds = job
+    name, time_limit, seed, engine_seeds, engine_rounds, solvers = job
     path = BENCH / "solomon" / f"{name}.txt"
     inst = load(path)
     row: Result = {"instance": name}
-    for solver in SOLVERS:
+    for solver in solvers:
         started = time.perf_counter()
         if solver == "engine":
-            routes = run_engine(path, time_limit, seed, engine_seeds)
+            routes = run_engine(path, time_limit, seed, engine_seeds, engine_rounds)
         elif solver == "pyvrp":
             routes = run_pyvrp(inst, time_limit, seed)
         else:
@@ -197,15 +204,20 @@ def run(job: tuple[str, float, int, int]) -> Result:
     return row
 
 
-def run_all(
-    jobs: list[tuple[str, float, int, int]], at_a_time: int, engine_seeds: int
-) -> list[Result]:
-    """Every instance: ``at_a_time`` single-core workers, or one at a time here when the engine
-    runs several seeds (a daemonic pool worker could not start the engine's processes)."""
+def run_all(jobs: list[Job], at_a_time: int, engine_seeds: int) -> list[Result]:
+    """Every instance: ``at_a_time`` single-core workers; when the engine runs several seeds it
+    goes first, one instance at a time here (it uses the cores itself, and a daemonic pool worker
+    could not start its processes), then the single-core solvers in the pool."""
+    pooled = jobs
+    rows: dict[str, Result] = {}
     if engine_seeds > 1:
-        return [run(job) for job in jobs]
+        for job in jobs:
+            rows[job[0]] = run((*job[:5], ("engine",)))
+        pooled = [(*job[:5], tuple(s for s in job[5] if s != "engine")) for job in jobs]
     with multiprocessing.get_context("spawn").Pool(at_a_time, maxtasksperchild=1) as pool:
-        return pool.map(run, jobs, chunksize=1)
+        for row in pool.map(run, pooled, chunksize=1):
+            rows.setdefault(row["instance"], {}).update(row)
+    return [rows[job[0]] for job in jobs]
 
 
 def bks() -> dict[str, float]:
@@ -226,11 +238,17 @@ def parse_args() -> argparse.Namespace:
         default=1,
         help="engine: best of N seeds on N processes (then instances run one at a time)",
     )
+    parser.add_argument(
+        "--engine-rounds",
+        type=int,
+        default=1,
+        help="engine: cut the time into N rounds, each seed restarting from the joint best",
+    )
     args = parser.parse_args()
+    if args.engine_rounds < 1:
+        parser.error("--engine-rounds must be at least 1")
     if args.engine_seeds < 1:
         parser.error("--engine-seeds must be at least 1")
-    if args.engine_seeds > 1:
-        args.jobs = 1
     return args
 
 
@@ -240,7 +258,10 @@ def main() -> None:
     if args.all:
         names = sorted(p.stem for p in (BENCH / "solomon").glob("*.txt"))
     best = bks()
-    jobs = [(name, args.time_limit, args.seed, args.engine_seeds) for name in names]
+    jobs: list[Job] = [
+        (name, args.time_limit, args.seed, args.engine_seeds, args.engine_rounds, SOLVERS)
+        for name in names
+    ]
     started = time.perf_counter()
     rows = run_all(jobs, args.jobs, args.engine_seeds)
     wall = time.perf_counter() - started
@@ -253,9 +274,10 @@ def main() -> None:
           f"{args.jobs} at a time (DIMACS distances)")  # fmt: skip
     if args.engine_seeds > 1:
         last = args.seed + args.engine_seeds - 1
-        print(f"engine: best of seeds {args.seed}..{last} on {args.engine_seeds} processes in the "
-              f"same {args.time_limit:g} s wall clock; pyvrp and ortools: seed {args.seed}, one "
-              "core")  # fmt: skip
+        rounds = f" in {args.engine_rounds} rounds" if args.engine_rounds > 1 else ""
+        print(f"engine: best of seeds {args.seed}..{last} on {args.engine_seeds} processes{rounds} "
+              f"in the same {args.time_limit:g} s wall clock; pyvrp and ortools: seed {args.seed}, "
+              "one core")  # fmt: skip
     else:
         print("engine, pyvrp and ortools: one seed, one core each")
     print(head)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -80,8 +81,14 @@ def solve(
     max_iterations: int | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    warm_start: Plan | None = None,
 ) -> Plan:
-    """Route ``problem`` with PyVRP and return the best plan found (see the module notes)."""
+    """Route ``problem`` with PyVRP and return the best plan found (see the module notes).
+
+    ``warm_start``, a plan of the same problem (another run's best), is where the search starts
+    instead of a random solution; a plan naming orders or trucks the model does not route is
+    ignored.
+    """
     if time_limit is None and max_iterations is None:
         raise ValueError("give a time_limit, a max_iterations or both")
     started = time.perf_counter()
@@ -98,7 +105,13 @@ def solve(
         ils=IteratedLocalSearchParams(callbacks=budget.callbacks), penalty=penalty_params(model)
     )
     result = pyvrp.solve(
-        model.data, stop=budget, seed=seed, collect_stats=False, display=False, params=params
+        model.data,
+        stop=budget,
+        seed=seed,
+        collect_stats=False,
+        display=False,
+        params=params,
+        initial_solution=None if warm_start is None else initial_solution(model, warm_start),
     )
     if budget.cancelled:
         raise PlanningCancelled("Planning was cancelled.")
@@ -271,6 +284,23 @@ class _TypeKey(NamedTuple):
     fixed: int
     per_metre: int
     per_second: int
+
+
+def initial_solution(model: Model, plan: Plan) -> pyvrp.Solution | None:
+    """``plan`` as a PyVRP solution of ``model``, or ``None`` if it does not fit the model."""
+    assert model.data is not None
+    clients = {order_id: n for n, order_id in enumerate(model.clients)}
+    kinds = {t.vehicle_id: k for k, trucks in enumerate(model.vehicle_trucks) for t in trucks}
+    routes = []
+    for route in plan.routes:
+        if route.vehicle_id not in kinds or not all(o in clients for o in route.order_ids):
+            return None
+        visits = [clients[o] for o in route.order_ids]
+        routes.append(pyvrp.Route(model.data, visits, kinds[route.vehicle_id]))
+    used = Counter(route.vehicle_type() for route in routes)
+    if any(n > len(model.vehicle_trucks[kind]) for kind, n in used.items()):
+        return None
+    return pyvrp.Solution(model.data, routes)
 
 
 def penalty_params(model: Model) -> PenaltyParams:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from senga_desktop.engine.parallel import best_plan, consecutive_seeds, solve_best_of
+from senga_desktop.engine.parallel import best_plan, consecutive_seeds, round_seed, solve_best_of
 from senga_desktop.engine.plan import Plan
 from senga_desktop.engine.problem import RoutingProblem
 from senga_desktop.engine.solver import solve
@@ -138,3 +138,65 @@ def test_bad_arguments() -> None:
         solve_best_of(problem(), travel(), seeds=())
     with pytest.raises(ValueError, match="processes"):
         solve_best_of(problem(), travel(), seeds=(1,), processes=0)
+    with pytest.raises(ValueError, match="rounds"):
+        solve_best_of(problem(), travel(), seeds=(1,), rounds=0)
+
+
+def rounds_of_two(rounds: int, processes: int, iterations: int) -> Plan:
+    return solve_best_of(
+        problem(),
+        travel(),
+        seeds=(1, 2),
+        processes=processes,
+        time_limit=None,
+        max_iterations=iterations,
+        rounds=rounds,
+    )
+
+
+def test_later_rounds_start_from_the_best_so_far_and_never_lose_it() -> None:
+    first_round = rounds_of_two(rounds=1, processes=2, iterations=ITERATIONS)
+    three_rounds = rounds_of_two(rounds=3, processes=2, iterations=3 * ITERATIONS)
+    assert three_rounds.feasible
+    assert three_rounds.objective_kes <= first_round.objective_kes
+    assert three_rounds.seed in (1, 2)  # the caller's seed, not a round's solver seed
+    assert three_rounds.iterations >= 2 * 3 * ITERATIONS  # every search is counted
+
+
+def test_rounds_are_the_same_in_or_out_of_process() -> None:
+    assert same(
+        rounds_of_two(rounds=2, processes=1, iterations=2 * ITERATIONS),
+        rounds_of_two(rounds=2, processes=2, iterations=2 * ITERATIONS),
+    )
+
+
+def test_round_seeds_differ_by_round_but_round_zero_is_the_seed() -> None:
+    assert round_seed(7, 0) == 7
+    assert len({round_seed(s, r) for s in (1, 2, 3) for r in range(4)}) == 12
+
+
+def routes_of(plan: Plan) -> set[tuple[str, ...]]:
+    return {route.order_ids for route in plan.routes}
+
+
+def test_warm_start_is_where_the_search_begins() -> None:
+    start = solve(problem(), travel(), seed=1, time_limit=None, max_iterations=ITERATIONS)
+    # No iteration at all: the search's best is where it started.
+    kept = solve(problem(), travel(), seed=9, time_limit=None, max_iterations=0, warm_start=start)
+    cold = solve(problem(), travel(), seed=9, time_limit=None, max_iterations=0)
+    assert routes_of(kept) == routes_of(start)
+    assert routes_of(cold) != routes_of(start)
+    again = solve(problem(), travel(), seed=9, time_limit=None, max_iterations=3, warm_start=start)
+    assert again.objective_kes <= start.objective_kes
+
+
+def test_a_warm_start_that_does_not_fit_the_problem_is_ignored() -> None:
+    start = solve(problem(), travel(), seed=1, time_limit=None, max_iterations=ITERATIONS)
+    stranger = dataclasses.replace(
+        start, routes=(dataclasses.replace(start.routes[0], vehicle_id="NOT-A-TRUCK"),)
+    )
+    cold = solve(problem(), travel(), seed=9, time_limit=None, max_iterations=0)
+    ignored = solve(
+        problem(), travel(), seed=9, time_limit=None, max_iterations=0, warm_start=stranger
+    )
+    assert same(ignored, cold)

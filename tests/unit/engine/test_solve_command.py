@@ -43,6 +43,16 @@ def test_solve_prints_routes_as_json_without_a_database(
 
 
 @pytest.mark.skipif(not C101.exists(), reason="shared benchmark data not present")
+def test_solve_with_seeds_in_rounds(small_instance: Path) -> None:
+    args = ["--seeds", "2", "--rounds", "2", "--max-iterations", "200", "--json"]
+    result = CliRunner().invoke(cli, ["solve", str(small_instance), *args])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["feasible"] is True
+    assert sorted(c for route in out["routes"] for c in route) == list(range(1, 26))
+
+
+@pytest.mark.skipif(not C101.exists(), reason="shared benchmark data not present")
 def test_solve_reaches_the_best_known_c101_quickly() -> None:
     result = CliRunner().invoke(cli, ["solve", str(C101), "--time-limit", "1.5", "--json"])
     out = json.loads(result.output)
