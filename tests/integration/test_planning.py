@@ -198,6 +198,10 @@ def test_senga_plan_prints_json_and_commits(migrated_url: str) -> None:
     assert (
         runner.invoke(cli, ["--database-url", migrated_url, "db", "seed", "--demo"]).exit_code == 0
     )
+    # The proposal first: once the plan is committed every demo truck may be out on a trip.
+    human = runner.invoke(cli, ["--database-url", migrated_url, "plan", "--time-limit", "1"])
+    assert human.exit_code == 0, human.output
+    assert human.output.startswith("Decision DEC-")
     result = runner.invoke(
         cli,
         ["--database-url", migrated_url, "plan", "--policy", "pfa", "--max-iterations", "100",
@@ -208,7 +212,4 @@ def test_senga_plan_prints_json_and_commits(migrated_url: str) -> None:
     assert document["policy"] == "pfa"
     assert document["committed"] is True
     assert len(document["routes"]) + len(document["held"]) >= 1
-    human = runner.invoke(cli, ["--database-url", migrated_url, "plan", "--time-limit", "1"])
-    assert human.exit_code == 0, human.output
-    assert human.output.startswith("Decision DEC-")
     assert "Proposed (not committed)." in human.output
