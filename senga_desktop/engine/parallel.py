@@ -44,7 +44,7 @@ import logging
 import math
 import multiprocessing
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 from multiprocessing.reduction import ForkingPickler
@@ -161,7 +161,7 @@ def _round_progress(
     rounds: int,
     started: float,
     time_limit: float | None,
-) -> Callable[[float, Decimal | None], None] | None:
+) -> ProgressCallback | None:
     """A round's progress (its own fraction) as a part of the whole call."""
     if progress is None:
         return None
