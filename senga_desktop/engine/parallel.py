@@ -14,6 +14,11 @@ the same wall-clock time give a better best-of than one run. :func:`solve_best_o
   the rest of its time; restarting every seed from the joint best spends both cores on the most
   promising plan while their different random streams still explore different ways out of it.
   On the Solomon benchmark four rounds beat independent seeds (see ``benchmarks/solomon_gap.py``).
+* **Two paces.** Seeds take turns at two penalty-update paces, :data:`PENALTY_PACES` (the
+  ``n``-th seed the ``n mod 2``-th): the solver's own fast one, which follows tight time windows
+  closely, and PyVRP's slower one, which stays longer on either side of feasibility. Instances
+  differ in which suits them (on the Solomon benchmark, R210 the fast one and RC101 the slow);
+  a portfolio of both, sharing the best plan every round, beats either alone.
 * **Processes.** A :class:`~concurrent.futures.ProcessPoolExecutor` with the ``spawn`` start
   method (no fork of a process running Qt threads; works in a frozen app, whose entry point must
   call :func:`multiprocessing.freeze_support` first). ``processes`` defaults to one per seed;
@@ -53,7 +58,7 @@ from typing import Any
 
 from senga_desktop.engine.plan import Plan
 from senga_desktop.engine.problem import CancelToken, ProgressCallback, RoutingProblem
-from senga_desktop.engine.solver import PROGRESS_INTERVAL, solve
+from senga_desktop.engine.solver import PENALTY_UPDATES, PROGRESS_INTERVAL, solve
 from senga_desktop.engine.travel import TravelModel
 from senga_desktop.errors import PlanningCancelled
 
@@ -64,6 +69,7 @@ logger = logging.getLogger(__name__)
 POLL_INTERVAL = 0.05  # seconds between checks of the cancel token while workers run
 ROUND_SEED_STEP = 1_000_003  # a prime: round seeds of nearby seeds never coincide
 MIN_SHARE = 0.1  # a worker searches at least this fraction of the time limit, even if late
+PENALTY_PACES = (PENALTY_UPDATES, 500)  # plans between penalty updates, by seed position
 
 
 def consecutive_seeds(seed: int, count: int) -> tuple[int, ...]:
@@ -136,6 +142,11 @@ def best_plan(problem: RoutingProblem, plans: Sequence[Plan]) -> Plan:
     return min(plans, key=lambda plan: _rank(problem, plan))
 
 
+def pace(position: int) -> int:
+    """The penalty-update pace of the seed at ``position`` in the caller's list."""
+    return PENALTY_PACES[position % len(PENALTY_PACES)]
+
+
 def round_seed(seed: int, number: int) -> int:
     """The solver seed of ``seed``'s search in round ``number`` (round 0: the seed itself)."""
     return (seed + number * ROUND_SEED_STEP) % 2**31
@@ -203,6 +214,7 @@ class _Round:
                 progress=_scaled(self.progress, index, len(self.seeds), plans.values()),
                 cancel=self.cancel,
                 warm_start=self.warm_start,
+                penalty_updates=pace(index),
             )
             plans[seed] = dataclasses.replace(plan, seed=seed)
         return plans
@@ -269,6 +281,7 @@ class _Pool:
                     max_iterations=job.max_iterations,
                     started_wall=started_wall + (share or 0.0) * (n // workers),
                     warm_start=job.warm_start,
+                    penalty_updates=pace(n),
                 ): seed
                 for n, seed in enumerate(seeds)
             }
@@ -322,6 +335,7 @@ def _solve_seed(
     max_iterations: int | None,
     started_wall: float,
     warm_start: Plan | None = None,
+    penalty_updates: int = PENALTY_UPDATES,
 ) -> Plan:
     """One seed in a worker process; process start-up counts against the time limit."""
     if time_limit is not None:
@@ -334,6 +348,7 @@ def _solve_seed(
         time_limit=time_limit,
         max_iterations=max_iterations,
         warm_start=warm_start,
+        penalty_updates=penalty_updates,
     )
 
 

@@ -390,20 +390,35 @@ def test_awkward_times_do_not_trip_the_solver() -> None:
     assert "O1" in plan.unassigned
 
 
-def test_benchmarks_keep_pyvrps_default_penalties_and_depot_days_get_stricter_ones() -> None:
+def test_penalties_start_at_the_datas_scale_within_a_range_fitted_to_the_costs() -> None:
     from pathlib import Path
 
     from pyvrp import PenaltyParams
 
     from senga_desktop.engine.instances import read_instance
     from senga_desktop.engine.problem import Layout
-    from senga_desktop.engine.solver import build_model, penalty_params
+    from senga_desktop.engine.solver import build_model, initial_penalties, penalty_params
 
     c101 = Path("/work/shared/benchmarks/solomon/C101.txt")
     if c101.exists():
-        inst = read_instance(c101)
-        assert penalty_params(build_model(Layout(inst.problem(), inst.travel))) == PenaltyParams()
+        model = build_model(Layout(read_instance(c101).problem(), read_instance(c101).travel))
+        bounds = penalty_params(model)
+        default = PenaltyParams()
+        # Benchmarks cost 1 per unit of distance: PyVRP's range, revised ten times as often.
+        assert (bounds.min_penalty, bounds.max_penalty) == (0.1, default.max_penalty)
+        assert bounds.solutions_between_updates == default.solutions_between_updates // 10
+        (load,), warp, excess = initial_penalties(model)
+        # Time is distance here, so a unit of lateness weighs a unit of distance; a unit of
+        # load weighs an average leg over an average order (a few hundred over ten-odd).
+        assert warp == pytest.approx(1.0)
+        assert excess == pytest.approx(1.0)
+        assert 5 < load < 100
     s = state([order("O1", "Thika"), order("O2", "Ruiru")], [truck("T1", fixed="4500")])
     model = build_model(Layout(RoutingProblem(s), GreatCircleTravel(s.belief)))
     # One kg of overload must never be worth more than the fixed cost of another truck.
     assert penalty_params(model).max_penalty > 2 * 4500 * 1000
+    loads, warp, excess = initial_penalties(model)
+    bounds = penalty_params(model)
+    assert all(bounds.min_penalty <= p <= bounds.max_penalty for p in [*loads, warp, excess])
+    # Far below the ceiling: the search may cross infeasible plans on its way.
+    assert max(*loads, warp, excess) < bounds.max_penalty / 100
