@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from senga_desktop.controllers.fleet_rules import can_carry
@@ -22,9 +22,12 @@ from senga_desktop.db.models import Order, Vehicle
 from senga_desktop.domain import OrderStatus, SpecialHandling, VehicleStatus
 from senga_desktop.engine.state import Belief, Depot, OrderState, PlanningState, TruckState
 
-__all__ = ["StateSnapshot", "read_state", "speed_for_capacity"]
+__all__ = ["StateSnapshot", "arrival_rates", "read_state", "speed_for_capacity"]
 
 THOUSAND = Decimal(1000)
+ARRIVAL_HISTORY = timedelta(days=28)  # orders this recent set the expected arrival rates
+MIN_HISTORY = timedelta(days=1)  # a younger history is spread over a day, not a few minutes
+HOUR = timedelta(hours=1)
 
 
 def speed_for_capacity(tonnes: Decimal) -> float:
@@ -116,8 +119,26 @@ def _truck_state(vehicle: Vehicle, now: datetime, depot: Depot) -> TruckState:
     )
 
 
+def arrival_rates(session: Session, now: datetime) -> dict[str, float]:
+    """Orders per hour by destination town over the last :data:`ARRIVAL_HISTORY` (cancelled
+    orders too: they arrived all the same), counted from the first order in it, at least
+    :data:`MIN_HISTORY` back, so a young depot's rates are not inflated."""
+    since = now - ARRIVAL_HISTORY
+    rows = session.execute(
+        select(Order.destination_city, func.count(), func.min(Order.created_at))
+        .where(Order.created_at > since, Order.created_at <= now)
+        .group_by(Order.destination_city)
+    ).all()
+    if not rows:
+        return {}
+    first = min(row[2] for row in rows)
+    hours = max(now - first, MIN_HISTORY) / HOUR
+    return {town: count / hours for town, count, _ in rows}
+
+
 def read_state(session: Session, *, now: datetime | None = None) -> StateSnapshot:
-    """S_t inside the caller's unit of work: every pending order and every available truck."""
+    """S_t inside the caller's unit of work: every pending order, every available truck, and
+    the belief's speeds and expected order arrivals."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
     general = read_general(session)
     depot = Depot(
@@ -144,7 +165,7 @@ def read_state(session: Session, *, now: datetime | None = None) -> StateSnapsho
         depot=depot,
         orders=tuple(_order_state(o) for o in orders),
         trucks=tuple(_truck_state(v, now, depot) for v in vehicles),
-        belief=Belief(speeds_kmh=speeds),
+        belief=Belief(speeds_kmh=speeds, arrival_rates=arrival_rates(session, now)),
     )
     return StateSnapshot(
         state,

@@ -143,6 +143,7 @@ def belief_to_json(belief: Belief) -> dict[str, Any]:
         "speeds_kmh": dict(belief.speeds_kmh),
         "service_minutes_per_stop": belief.service_minutes_per_stop,
         "loading_minutes": belief.loading_minutes,
+        "arrival_rates": dict(belief.arrival_rates),
     }
 
 
@@ -155,6 +156,8 @@ def belief_from_json(doc: Mapping[str, Any]) -> Belief:
         speeds_kmh={k: float(v) for k, v in doc["speeds_kmh"].items()},
         service_minutes_per_stop=float(doc["service_minutes_per_stop"]),
         loading_minutes=float(doc["loading_minutes"]),
+        # Snapshots made before arrival rates were kept: the DLA estimated them from the orders.
+        arrival_rates={k: float(v) for k, v in doc.get("arrival_rates", {}).items()},
     )
 
 

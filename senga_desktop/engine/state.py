@@ -236,6 +236,8 @@ class Belief:
 
     ``corridor_factors`` overrides the road factor (road km per great-circle km) for a pair of
     towns, keyed by the pair in sorted order; ``speeds_kmh`` gives the average speed per truck type.
+    ``arrival_rates`` is the expected stream of new orders, orders per hour by destination town
+    (the DLA samples its futures from it; empty: the DLA estimates it from the pending orders).
     """
 
     road_factor: float = 1.3  # Kenyan roads run about 30 % longer than the straight line
@@ -244,6 +246,7 @@ class Belief:
     speeds_kmh: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SPEEDS_KMH))
     service_minutes_per_stop: float = 20.0
     loading_minutes: float = 30.0
+    arrival_rates: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _finite(self.road_factor, "belief.road_factor", minimum=1.0)
@@ -266,6 +269,11 @@ class Belief:
         object.__setattr__(self, "speeds_kmh", MappingProxyType(speeds))
         _finite(self.service_minutes_per_stop, "belief.service_minutes_per_stop", minimum=0)
         _finite(self.loading_minutes, "belief.loading_minutes", minimum=0)
+        rates = {}
+        for town, rate in sorted(self.arrival_rates.items()):
+            where = f"belief.arrival_rates[{town}]"
+            rates[_name(town, "belief.arrival_rates")] = _finite(rate, where, minimum=0)
+        object.__setattr__(self, "arrival_rates", MappingProxyType(rates))
 
     def __hash__(self) -> int:
         return hash(
@@ -276,6 +284,7 @@ class Belief:
                 tuple(self.speeds_kmh.items()),
                 self.service_minutes_per_stop,
                 self.loading_minutes,
+                tuple(self.arrival_rates.items()),
             )
         )
 

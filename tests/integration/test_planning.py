@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,11 +14,13 @@ from senga_desktop.cli import cli
 from senga_desktop.controllers import auth, planning, users
 from senga_desktop.controllers.demo_data import seed_demo
 from senga_desktop.controllers.permissions import Actor
+from senga_desktop.controllers.planning_state import arrival_rates, read_state
 from senga_desktop.db.engine import Database
 from senga_desktop.db.models import AuditLog, Decision, Order, Route, RouteStop, Vehicle
 from senga_desktop.db.uow import unit_of_work
 from senga_desktop.domain import OrderStatus, PolicyName, Role, RouteStatus, VehicleStatus
 from senga_desktop.errors import PermissionDenied, StaleDataError, ValidationError
+from tests.factories import make_customer, make_order
 
 NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 QUICK = planning.PlanRequest(policy=PolicyName.CFA, seed=7, time_limit=None, max_iterations=150)
@@ -143,6 +145,49 @@ def test_a_time_limited_run_replays_by_its_iteration_count(
 ) -> None:
     request = planning.PlanRequest(policy=PolicyName.CFA, seed=3, time_limit=1.0)
     summary = planning.plan(database.sessions, dispatcher, request, now=NOW)
+    assert planning.replay_decision(database.sessions, dispatcher, summary.decision_id).same
+
+
+def test_expected_arrivals_are_read_from_the_last_four_weeks_of_orders(
+    database: Database,
+) -> None:
+    with unit_of_work(database.sessions) as session:
+        assert arrival_rates(session, NOW) == {}
+        customer = make_customer(session)
+        ages = {"Nakuru": [48, 30, 5, 1, 24 * 40], "Thika": [20, 2]}  # hours before NOW
+        for town, hours in ages.items():
+            for age in hours:
+                make_order(session, customer, destination_city=town,
+                           created_at=NOW - timedelta(hours=age))  # fmt: skip
+        make_order(session, customer, destination_city="Thika", status=OrderStatus.CANCELLED,
+                   created_at=NOW - timedelta(hours=3))  # fmt: skip
+        make_order(session, customer, created_at=NOW + timedelta(minutes=5))  # after "now"
+    with unit_of_work(database.sessions) as session:
+        # Counted over the 48 hours since the first order of the last four weeks.
+        expected = {"Nakuru": 4 / 48, "Thika": 3 / 48}
+        assert arrival_rates(session, NOW) == pytest.approx(expected)
+        assert read_state(session, now=NOW).state.belief.arrival_rates == pytest.approx(expected)
+        # A history younger than a day is spread over a day.
+        younger = arrival_rates(session, NOW - timedelta(hours=40))
+        assert younger == pytest.approx({"Nakuru": 1 / 24})
+
+
+def test_a_dla_decision_keeps_its_arrival_rates_and_replays(
+    database: Database, dispatcher: Actor
+) -> None:
+    with unit_of_work(database.sessions) as session:
+        customer = make_customer(session)
+        for hours in (30, 20, 10):
+            make_order(session, customer, destination_city="Nakuru", status=OrderStatus.DELIVERED,
+                       created_at=NOW - timedelta(hours=hours))  # fmt: skip
+    request = planning.PlanRequest(policy=PolicyName.DLA, parameters={"samples": 2}, seed=5,
+                                   time_limit=None, max_iterations=100)  # fmt: skip
+    summary = planning.plan(database.sessions, dispatcher, request, now=NOW)
+    with unit_of_work(database.sessions) as session:
+        record = session.scalars(select(Decision)).one()
+        rates = record.state_snapshot["state"]["belief"]["arrival_rates"]
+    assert rates["Nakuru"] == pytest.approx(3 / 30)
+    assert summary.confidence is not None
     assert planning.replay_decision(database.sessions, dispatcher, summary.decision_id).same
 
 

@@ -1,13 +1,19 @@
 """DLA — a direct lookahead: decide now by solving sampled futures with the CFA.
 
 For each of ``samples`` futures, orders keep arriving for ``lookahead_hours`` — a Poisson stream
-per town (rates configured, or estimated from a history of orders), each order a copy of a past one
-from that town, shifted to its arrival — and the CFA plans the pending orders together with them
-(a sampled order cannot leave the depot before it arrives). An order counts as *dispatched now*
-in a future if it is on a route that carries no sampled order; sharing a route with one means
-waiting for it. Orders dispatched now in at least ``agreement`` of the futures are planned now
-with the CFA; the rest are held. ``confidence`` is the mean agreement: for each order, the share of
-futures that agree with the decision taken for it.
+per town, each order a copy of a pending one from that town (or, for a town with none pending, of
+any pending order moved there), shifted to its arrival — and the CFA plans the pending orders
+together with them (a sampled order cannot leave the depot before it arrives). An order counts as
+*dispatched now* in a future if it is on a route that carries no sampled order; sharing a route
+with one means waiting for it. Orders dispatched now in at least ``agreement`` of the futures are
+planned now with the CFA; the rest are held. ``confidence`` is the mean agreement: for each order,
+the share of futures that agree with the decision taken for it.
+
+The rates come from, in order: an :class:`ArrivalModel` given to the policy (configured, or built
+from a history with :meth:`ArrivalModel.from_history`); the state's belief
+(:attr:`~senga_desktop.engine.state.Belief.arrival_rates`, which the planning controller reads
+from the last weeks of orders, so a replay samples the same futures); else the creation times of
+the pending orders themselves.
 
 Parameters: every CFA parameter (applied to each future and to the final plan), plus
 ``samples``, ``lookahead_hours`` and ``agreement``.
@@ -162,7 +168,7 @@ class DLAPolicy(BasePolicy):
         travel = self.travel_for(state)
         cfa = CFAPolicy({k: self.theta(k) for k in CFAPolicy.DEFAULTS}, travel=travel)
         offered, held = cfa.offer(state)
-        arrivals = self.arrivals or ArrivalModel.from_history(state.orders)
+        arrivals = self.arrivals_for(state)
         samples = int(self.theta("samples"))
         share_time = None if time_limit is None else time_limit / (samples + 1)
         now_counts: Counter[str] = Counter()
@@ -207,6 +213,14 @@ class DLAPolicy(BasePolicy):
         layout = Layout(cfa.routing_problem(state), travel)
         reasons = explain_unassigned(layout, plan, held=held)
         return self._decision(seed, plan, reasons, started, confidence=confidence)
+
+    def arrivals_for(self, state: PlanningState) -> ArrivalModel:
+        """Where this decision's futures come from (see the module notes)."""
+        if self.arrivals is not None:
+            return self.arrivals
+        if state.belief.arrival_rates:
+            return ArrivalModel(state.belief.arrival_rates, state.orders)
+        return ArrivalModel.from_history(state.orders)
 
     def _held(self, order: OrderState, count: int, samples: int) -> Reason:
         return Reason(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import TypedDict
@@ -225,6 +226,26 @@ def test_dla_holds_what_futures_consolidate_where_the_cfa_would_send_it() -> Non
     assert dla.held["LONE"].code is ReasonCode.HELD_BY_POLICY
     assert "0 of 3 sampled futures" in dla.held["LONE"].message
     assert dla.confidence == 1.0  # every future agreed
+
+
+def test_dla_samples_from_the_beliefs_arrival_rates_unless_given_a_model() -> None:
+    lone = order("LONE", "Nakuru", kg=200, revenue="300000", opens=8, closes=30, age_hours=1)
+    base = state([lone], fleet())
+    expecting = replace(base, belief=replace(base.belief, arrival_rates={"Nakuru": 3.0}))
+    dla = DLAPolicy({"samples": 3, "lookahead_hours": 6})
+    model = dla.arrivals_for(expecting)
+    assert model.rates == {"Nakuru": 3.0}
+    assert [o.order_id for o in model.examples] == ["LONE"]
+    # Without rates in the belief, one pending order an hour old suggests about one an hour.
+    assert dla.arrivals_for(base).rates == {"Nakuru": pytest.approx(1.0)}
+    configured = ArrivalModel({"Thika": 0.1})
+    assert DLAPolicy(arrivals=configured).arrivals_for(expecting) is configured
+    # Nakuru orders expected every 20 minutes: the lone order waits to share a truck with them.
+    decision = dla.decide(expecting, **FAST)
+    assert decision.dispatched == ()
+    assert decision.held["LONE"].code is ReasonCode.HELD_BY_POLICY
+    quiet = replace(base, belief=replace(base.belief, arrival_rates={"Nakuru": 0.0}))
+    assert dla.decide(quiet, **FAST).dispatched == ("LONE",)
 
 
 def test_arrival_rates_are_estimated_from_history_and_sampling_is_seeded() -> None:

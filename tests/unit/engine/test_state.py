@@ -102,6 +102,13 @@ def test_belief_normalises_corridors_and_checks_values() -> None:
         Belief(road_factor=0.9)
     with pytest.raises(ValidationError, match="speeds"):
         Belief(speeds_kmh={"light": 0.0})
+    with pytest.raises(ValidationError, match=r"arrival_rates\[Thika\]"):
+        Belief(arrival_rates={"Thika": -0.5})
+    with pytest.raises(ValidationError, match="arrival_rates"):
+        Belief(arrival_rates={"Thika": float("nan")})
+    rates = Belief(arrival_rates={"Thika": 0.5, "Athi River": 0.0})
+    assert list(rates.arrival_rates) == ["Athi River", "Thika"]
+    assert hash(rates) != hash(Belief())
 
 
 def test_malformed_snapshots_raise_validation_errors() -> None:
@@ -185,6 +192,7 @@ def states(draw: st.DrawFn) -> PlanningState:
         speeds_kmh=draw(st.dictionaries(names, positive, max_size=3)),
         service_minutes_per_stop=draw(st.floats(0, 600)),
         loading_minutes=draw(st.floats(0, 600)),
+        arrival_rates=draw(st.dictionaries(names, st.floats(0, 50), max_size=3)),
     )
     depot = Depot(draw(names), draw(names), draw(st.floats(-90, 90)), draw(st.floats(-180, 180)))
     return PlanningState(
@@ -234,6 +242,16 @@ def test_a_multi_day_truck_round_trips_and_old_snapshots_still_load() -> None:
     document["trucks"][0]["trip_days"] = 9
     with pytest.raises(ValidationError, match="trip_days"):
         PlanningState.from_json(document)
+
+
+def test_arrival_rates_round_trip_and_old_snapshots_load_without_them() -> None:
+    s = state([order("O1")], [truck("T1")])
+    s = PlanningState(s.now, s.depot, s.orders, s.trucks, Belief(arrival_rates={"Thika": 0.25}))
+    document = json.loads(json.dumps(s.to_json()))
+    assert document["belief"]["arrival_rates"] == {"Thika": 0.25}
+    assert PlanningState.from_json(document) == s
+    del document["belief"]["arrival_rates"]  # stored before the rates were kept
+    assert PlanningState.from_json(document).belief.arrival_rates == {}
 
 
 def test_the_depot_writes_times_in_its_own_zone_and_keeps_it_in_the_snapshot() -> None:
