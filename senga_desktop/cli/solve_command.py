@@ -2,11 +2,13 @@
 
 The instance is read into the engine's own state and travel model
 (:mod:`senga_desktop.engine.instances`) and solved by the same adapter that plans a depot day,
-with every customer required. ``--seeds N`` runs seeds ``seed, seed + 1, …`` in parallel
-processes (one per core at most) within the same time limit and keeps the best plan
-(:mod:`senga_desktop.engine.parallel`); ``--rounds R`` cuts that time into R rounds, every seed
-restarting from the joint best. Distances are reported in the instance's own units:
-DIMACS for Solomon-style instances (C101 ≈ 827.3), nearest-integer Euclidean for CVRP.
+with every customer required. ``--seeds N`` (by default one per core, at most
+:data:`MAX_AUTO_SEEDS`) runs seeds ``seed, seed + 1, …`` in parallel processes within the same
+time limit and keeps the best plan (:mod:`senga_desktop.engine.parallel`); ``--rounds R`` (4 by
+default) cuts that time into R rounds, every seed restarting from the joint best. Give
+``--seeds`` explicitly for a result that does not depend on the machine's core count. Distances
+are reported in the instance's own units: DIMACS for Solomon-style instances (C101 ≈ 827.3),
+nearest-integer Euclidean for CVRP.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import click
 from senga_desktop.engine.instances import read_instance
 from senga_desktop.engine.parallel import consecutive_seeds, solve_best_of
 from senga_desktop.engine.solver import solve as solve_problem
+
+MAX_AUTO_SEEDS = 4  # more processes than this add start-up time sooner than quality
 
 
 @click.command()
@@ -43,18 +47,17 @@ from senga_desktop.engine.solver import solve as solve_problem
     "--seeds",
     "seed_count",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
+    default=None,
     help="Run N seeds (SEED, SEED+1, ...) in parallel processes, one per core at most, in the "
-    "same time limit, and keep the best plan.",
+    f"same time limit, and keep the best plan.  [default: one per core, at most {MAX_AUTO_SEEDS}]",
 )
 @click.option(
     "--rounds",
     type=click.IntRange(min=1),
-    default=1,
+    default=4,
     show_default=True,
-    help="With --seeds: cut the search into N rounds, every seed restarting from the best plan "
-    "of the round before (4 does best on the Solomon benchmark).",
+    help="With several seeds: cut the search into N rounds, every seed restarting from the best "
+    "plan of the round before.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document.")
 def solve(
@@ -63,7 +66,7 @@ def solve(
     time_limit: float,
     max_iterations: int | None,
     seed: int,
-    seed_count: int,
+    seed_count: int | None,
     rounds: int,
     as_json: bool,
 ) -> None:
@@ -74,6 +77,9 @@ def solve(
     except (OSError, ValueError) as exc:
         raise click.BadParameter(str(exc), param_hint="INSTANCE") from exc
     limit = None if max_iterations else time_limit
+    cores = os.cpu_count() or 1
+    if seed_count is None:
+        seed_count = min(cores, MAX_AUTO_SEEDS)
     if seed_count == 1:
         plan = solve_problem(
             bench.problem(),
@@ -87,7 +93,7 @@ def solve(
             bench.problem(),
             bench.travel,
             seeds=consecutive_seeds(seed, seed_count),
-            processes=min(seed_count, os.cpu_count() or 1),
+            processes=min(seed_count, cores),
             time_limit=limit,
             max_iterations=max_iterations,
             rounds=rounds,

@@ -24,8 +24,8 @@ PyVRP's iterated local search and turns the best solution back into a pure-Pytho
   that cannot carry them all still gets a feasible plan that leaves out as little as possible.
 * **Penalties.** PyVRP's penalty range is scaled by the mean distance rate (see
   :func:`penalty_params`; 1 on benchmarks). The search starts from penalties fitted to the data,
-  not from the middle of that range (:func:`initial_penalties`), and revises them ten times as
-  often as PyVRP does; the local search, its operators and neighbourhood are PyVRP's defaults.
+  not from the middle of that range (:func:`initial_penalties`); everything else — the local
+  search, its operators and neighbourhood, the penalty updates — is PyVRP's default.
 * **Stopping.** A wall-clock ``time_limit`` and/or an iteration count ``max_iterations`` (use the
   latter for reproducible runs: a time limit is not deterministic). ``cancel`` is checked every
   iteration; when set, the search stops and :class:`~senga_desktop.errors.PlanningCancelled` is
@@ -82,7 +82,7 @@ logger = logging.getLogger(__name__)
 CENTS = Decimal("0.01")
 PROHIBITIVE = 10_000_000  # metres (10,000 km) and seconds (116 days): more than any real route
 PROGRESS_INTERVAL = 0.2  # seconds between progress reports
-PENALTY_UPDATES = 50  # plans between penalty revisions (PyVRP's default: 500)
+PENALTY_UPDATES = 500  # plans between penalty revisions: PyVRP's default pace
 
 
 def solve(
@@ -395,9 +395,8 @@ def penalty_params(model: Model, *, updates: int = PENALTY_UPDATES) -> PenaltyPa
     twice the largest prize or single-order round trip, so the manager can always raise the
     penalty above anything one unit of violation could gain.
 
-    The penalties are revised every ``updates`` plans: by default :data:`PENALTY_UPDATES`, a
-    tenth of PyVRP's 500, so that even a run of a few thousand iterations adapts them to the
-    instance (:mod:`~.parallel` also runs seeds at PyVRP's pace, for a second way through).
+    The penalties are revised every ``updates`` plans (PyVRP's 500 by default;
+    :mod:`~.parallel` runs every other seed at a faster pace).
     """
     default = PenaltyParams()
     if model.data is None:

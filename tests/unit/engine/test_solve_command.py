@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,23 @@ def test_solve_with_seeds_in_rounds(small_instance: Path) -> None:
 
 
 @pytest.mark.skipif(not C101.exists(), reason="shared benchmark data not present")
+def test_solve_uses_one_seed_per_core_by_default(small_instance: Path) -> None:
+    from senga_desktop.cli.solve_command import MAX_AUTO_SEEDS
+
+    cores = min(os.cpu_count() or 1, MAX_AUTO_SEEDS)
+    runs = []
+    for seeds in ([], ["--seeds", str(cores)]):
+        args = ["solve", str(small_instance), "--max-iterations", "300", *seeds, "--json"]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        runs.append(json.loads(result.output)["routes"])
+    assert runs[0] == runs[1]
+
+
+@pytest.mark.skipif(not C101.exists(), reason="shared benchmark data not present")
 def test_solve_reaches_the_best_known_c101_quickly() -> None:
-    result = CliRunner().invoke(cli, ["solve", str(C101), "--time-limit", "1.5", "--json"])
+    args = ["--seeds", "1", "--time-limit", "1.5", "--json"]
+    result = CliRunner().invoke(cli, ["solve", str(C101), *args])
     out = json.loads(result.output)
     assert out["feasible"]
     assert out["distance"] == pytest.approx(827.3, abs=2.0)

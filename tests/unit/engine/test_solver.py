@@ -404,9 +404,9 @@ def test_penalties_start_at_the_datas_scale_within_a_range_fitted_to_the_costs()
         model = build_model(Layout(read_instance(c101).problem(), read_instance(c101).travel))
         bounds = penalty_params(model)
         default = PenaltyParams()
-        # Benchmarks cost 1 per unit of distance: PyVRP's range, revised ten times as often.
+        # Benchmarks cost 1 per unit of distance: PyVRP's range and pace.
         assert (bounds.min_penalty, bounds.max_penalty) == (0.1, default.max_penalty)
-        assert bounds.solutions_between_updates == default.solutions_between_updates // 10
+        assert bounds.solutions_between_updates == default.solutions_between_updates
         (load,), warp, excess = initial_penalties(model)
         # Time is distance here, so a unit of lateness weighs a unit of distance; a unit of
         # load weighs an average leg over an average order (a few hundred over ten-odd).
