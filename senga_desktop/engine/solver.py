@@ -355,8 +355,10 @@ def initial_penalties(model: Model) -> tuple[list[float], float, float]:
     PyVRP starts at the middle of the range (5·10⁴ per unit with its defaults), which makes
     time windows as good as hard for the first tens of thousands of iterations; on tightly
     windowed instances the search then settles in a valley it cannot leave through infeasible
-    plans. Starting near the data's own scale lets the penalty manager find the balance at once
-    (the Solomon gap benchmark: RC108 from 1.4 % to 0.0 % at 10 s).
+    plans. Starting near the data's own scale lets the penalty manager find the balance at once.
+    Measured at 10 s on one core: RC108 from 1.55 % above the best known to 0.0 %, the mean gap
+    over the 56 Solomon instances from 0.166 % to 0.131 %; on the 500-order depot day at 30 s the
+    objective (route costs plus the prizes of orders left out) about 6 % lower over three seeds.
     """
     data = model.data
     assert data is not None
