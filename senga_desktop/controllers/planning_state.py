@@ -20,14 +20,13 @@ from senga_desktop.controllers.fleet_rules import can_carry
 from senga_desktop.controllers.settings import read_general
 from senga_desktop.db.models import Order, Vehicle
 from senga_desktop.domain import OrderStatus, SpecialHandling, VehicleStatus
+from senga_desktop.engine.policies.dla import hourly_rates
 from senga_desktop.engine.state import Belief, Depot, OrderState, PlanningState, TruckState
 
 __all__ = ["StateSnapshot", "arrival_rates", "read_state", "speed_for_capacity"]
 
 THOUSAND = Decimal(1000)
 ARRIVAL_HISTORY = timedelta(days=28)  # orders this recent set the expected arrival rates
-MIN_HISTORY = timedelta(days=1)  # a younger history is spread over a day, not a few minutes
-HOUR = timedelta(hours=1)
 
 
 def speed_for_capacity(tonnes: Decimal) -> float:
@@ -121,8 +120,7 @@ def _truck_state(vehicle: Vehicle, now: datetime, depot: Depot) -> TruckState:
 
 def arrival_rates(session: Session, now: datetime) -> dict[str, float]:
     """Orders per hour by destination town over the last :data:`ARRIVAL_HISTORY` (cancelled
-    orders too: they arrived all the same), counted from the first order in it, at least
-    :data:`MIN_HISTORY` back, so a young depot's rates are not inflated."""
+    orders too: they arrived all the same), by the engine's rule (:func:`hourly_rates`)."""
     since = now - ARRIVAL_HISTORY
     rows = session.execute(
         select(Order.destination_city, func.count(), func.min(Order.created_at))
@@ -132,8 +130,7 @@ def arrival_rates(session: Session, now: datetime) -> dict[str, float]:
     if not rows:
         return {}
     first = min(row[2] for row in rows)
-    hours = max(now - first, MIN_HISTORY) / HOUR
-    return {town: count / hours for town, count, _ in rows}
+    return hourly_rates({town: count for town, count, _ in rows}, first, now)
 
 
 def read_state(session: Session, *, now: datetime | None = None) -> StateSnapshot:

@@ -331,7 +331,7 @@ def search(
         if operator.supports(data):
             local_search.add_operator(operator(data))
     bounds = penalty_params(model, updates=penalty_updates)
-    penalties = PenaltyManager(initial_penalties(model), bounds)
+    penalties = PenaltyManager(initial_penalties(model, bounds), bounds)
     if initial is None:
         # As pyvrp.solve: a random solution improved under the largest penalties, so that the
         # search starts from a plan that keeps every constraint wherever one is easy to find.
@@ -347,10 +347,11 @@ def search(
     return ils.run(budget, collect_stats=False)
 
 
-def initial_penalties(model: Model) -> tuple[list[float], float, float]:
+def initial_penalties(model: Model, bounds: PenaltyParams) -> tuple[list[float], float, float]:
     """Where the penalties start: one unit of each violation costs what an average leg costs
     per unit of that quantity (an average leg's cost over an average order's load, over an
-    average leg's duration, over its distance), clipped to :func:`penalty_params`' range.
+    average leg's duration, over its distance), clipped to the range of ``bounds``
+    (:func:`penalty_params`).
 
     PyVRP starts at the middle of the range (5·10⁴ per unit with its defaults), which makes
     time windows as good as hard for the first tens of thousands of iterations; on tightly
@@ -362,7 +363,6 @@ def initial_penalties(model: Model) -> tuple[list[float], float, float]:
     """
     data = model.data
     assert data is not None
-    bounds = penalty_params(model)
     legs = [np.asarray(m, dtype=np.float64) for m in data.distance_matrices()]
     times = [np.asarray(m, dtype=np.float64) for m in data.duration_matrices()]
     distance = _typical(legs)
@@ -406,7 +406,8 @@ def penalty_params(model: Model, *, updates: int = PENALTY_UPDATES) -> PenaltyPa
     rates = [vt.unit_distance_cost for vt in model.data.vehicle_types()]
     factor = max(1, round(sum(rates) / len(rates)))
     layout = model.layout
-    routed = [i for i, o in enumerate(layout.state.orders) if o.order_id in set(model.clients)]
+    clients = set(model.clients)
+    routed = [i for i, o in enumerate(layout.state.orders) if o.order_id in clients]
     gain = max([*layout.dearest_trips(routed), *(c.prize for c in model.data.clients())])
     return PenaltyParams(
         solutions_between_updates=updates,

@@ -46,10 +46,19 @@ from senga_desktop.engine.state import OrderState, PlanningState
 from senga_desktop.engine.travel import TravelModel
 from senga_desktop.gazetteer import load_gazetteer
 
-__all__ = ["ArrivalModel", "DLAPolicy"]
+__all__ = ["ArrivalModel", "DLAPolicy", "hourly_rates"]
 
 HOUR = timedelta(hours=1)
+MIN_HISTORY = timedelta(days=1)  # a younger history is spread over a day, not a few minutes
 FUTURE_PREFIX = "~future"
+
+
+def hourly_rates(counts: Mapping[str, int], first: datetime, last: datetime) -> dict[str, float]:
+    """Orders per hour by town: each town's count over the time from the first order to
+    ``last`` (the planning moment), at least :data:`MIN_HISTORY`, so that a young history does
+    not promise a flood of orders."""
+    hours = max(last - first, MIN_HISTORY) / HOUR
+    return {town: count / hours for town, count in counts.items()}
 
 
 class ArrivalModel:
@@ -67,17 +76,22 @@ class ArrivalModel:
 
     @classmethod
     def from_history(
-        cls, history: Sequence[OrderState], *, span_hours: float | None = None
+        cls,
+        history: Sequence[OrderState],
+        *,
+        now: datetime | None = None,
+        span_hours: float | None = None,
     ) -> ArrivalModel:
-        """Rates = orders per town / the hours the history spans (from ``created_at``)."""
+        """Rates from the orders' ``created_at``: :func:`hourly_rates` up to ``now`` (default:
+        the newest order), or each town's count over ``span_hours`` if given."""
         dated = [o for o in history if o.created_at is not None]
         if not dated:
             return cls({}, history)
-        if span_hours is None:
-            times = [o.created_at for o in dated if o.created_at is not None]
-            span_hours = max(1.0, (max(times) - min(times)) / HOUR)
         counts = Counter(o.town for o in dated)
-        return cls({town: n / span_hours for town, n in counts.items()}, dated)
+        if span_hours is not None:
+            return cls({town: n / span_hours for town, n in counts.items()}, dated)
+        times = [o.created_at for o in dated if o.created_at is not None]
+        return cls(hourly_rates(counts, min(times), now or max(times)), dated)
 
     def sample(
         self, now: datetime, hours: float, rng: np.random.Generator, prefix: str
@@ -220,7 +234,7 @@ class DLAPolicy(BasePolicy):
             return self.arrivals
         if state.belief.arrival_rates:
             return ArrivalModel(state.belief.arrival_rates, state.orders)
-        return ArrivalModel.from_history(state.orders)
+        return ArrivalModel.from_history(state.orders, now=state.now)
 
     def _held(self, order: OrderState, count: int, samples: int) -> Reason:
         return Reason(

@@ -236,8 +236,9 @@ def test_dla_samples_from_the_beliefs_arrival_rates_unless_given_a_model() -> No
     model = dla.arrivals_for(expecting)
     assert model.rates == {"Nakuru": 3.0}
     assert [o.order_id for o in model.examples] == ["LONE"]
-    # Without rates in the belief, one pending order an hour old suggests about one an hour.
-    assert dla.arrivals_for(base).rates == {"Nakuru": pytest.approx(1.0)}
+    # Without rates in the belief, the pending orders are the history: one order an hour old,
+    # spread over the shortest history counted, a day.
+    assert dla.arrivals_for(base).rates == {"Nakuru": pytest.approx(1 / 24)}
     configured = ArrivalModel({"Thika": 0.1})
     assert DLAPolicy(arrivals=configured).arrivals_for(expecting) is configured
     # Nakuru orders expected every 20 minutes: the lone order waits to share a truck with them.

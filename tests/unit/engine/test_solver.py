@@ -407,7 +407,7 @@ def test_penalties_start_at_the_datas_scale_within_a_range_fitted_to_the_costs()
         # Benchmarks cost 1 per unit of distance: PyVRP's range and pace.
         assert (bounds.min_penalty, bounds.max_penalty) == (0.1, default.max_penalty)
         assert bounds.solutions_between_updates == default.solutions_between_updates
-        (load,), warp, excess = initial_penalties(model)
+        (load,), warp, excess = initial_penalties(model, bounds)
         # Time is distance here, so a unit of lateness weighs a unit of distance; a unit of
         # load weighs an average leg over an average order (a few hundred over ten-odd).
         assert warp == pytest.approx(1.0)
@@ -417,8 +417,8 @@ def test_penalties_start_at_the_datas_scale_within_a_range_fitted_to_the_costs()
     model = build_model(Layout(RoutingProblem(s), GreatCircleTravel(s.belief)))
     # One kg of overload must never be worth more than the fixed cost of another truck.
     assert penalty_params(model).max_penalty > 2 * 4500 * 1000
-    loads, warp, excess = initial_penalties(model)
     bounds = penalty_params(model)
+    loads, warp, excess = initial_penalties(model, bounds)
     assert all(bounds.min_penalty <= p <= bounds.max_penalty for p in [*loads, warp, excess])
     # Far below the ceiling: the search may cross infeasible plans on its way.
     assert max(*loads, warp, excess) < bounds.max_penalty / 100
