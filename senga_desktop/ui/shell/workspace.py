@@ -42,6 +42,7 @@ class Workspace(QWidget):
             if page_class.permission is not None and not context.can(page_class.permission):
                 continue
             page = page_class(context=context)
+            page.navigation_requested.connect(self.open_item)
             self.pages[page.key] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(icon(page.icon_name, widget=self), page.title)
@@ -74,6 +75,13 @@ class Workspace(QWidget):
             return False
         self.navigation.setCurrentRow(list(self.pages).index(key))
         return True
+
+    def open_item(self, key: str, item_id: str) -> bool:
+        """Bring page ``key`` to the front showing ``item_id``; False when this user has no such
+        page or the page cannot show it."""
+        if not self.show_page(key):
+            return False
+        return self.pages[key].open_item(item_id)
 
     def refresh_current(self) -> None:
         page = self.stack.currentWidget()

@@ -168,13 +168,17 @@ class OrderActions(PageActions):
 
     def _on_open_triggered(self) -> None:
         if self.order is not None:
-            self._run(
-                get_order,
-                self.context.sessions,
-                self.context.require_actor(),
-                self.order.order_number,
-                on_success=self.open_order_dialog,
-            )
+            self.open_order(self.order.order_number)
+
+    def open_order(self, order_number: str) -> None:
+        """Read the order and open it in its form (from this list or from another screen)."""
+        self._run(
+            get_order,
+            self.context.sessions,
+            self.context.require_actor(),
+            order_number,
+            on_success=self.open_order_dialog,
+        )
 
     def _on_order_saved(self, created: bool, order: OrderInfo) -> None:
         zone = depot_zone(self.context.general.time_zone)

@@ -319,6 +319,12 @@ class OrdersPage(Page):
         self.table.scrollTo(index)
         return True
 
+    def open_item(self, item_id: str) -> bool:
+        """Another screen asked for an order: select it if listed and open its form."""
+        self.select_order(item_id)
+        self.order_actions.open_order(item_id)
+        return True
+
     # -- slots ----------------------------------------------------------------------------------
 
     def _on_filters_changed(self) -> None:
