@@ -46,11 +46,22 @@ class AlreadyExists(SengaError):
 
 
 class StaleDataError(SengaError):
-    """Records changed since they were read; ``keys`` lists which ones."""
+    """Records changed since they were read; ``keys`` lists which ones.
 
-    def __init__(self, message: str, keys: Sequence[str] = ()) -> None:
+    ``summary`` (the message) is what a person reads first — who changed what, when; ``details``
+    lists every changed record, one line each, for whoever wants to look behind it.
+    """
+
+    def __init__(
+        self, message: str, keys: Sequence[str] = (), *, details: Sequence[str] = ()
+    ) -> None:
         super().__init__(message)
         self.keys = tuple(keys)
+        self.details = tuple(details)
+
+    @property
+    def summary(self) -> str:
+        return self.message
 
 
 class StorageUnavailable(SengaError):

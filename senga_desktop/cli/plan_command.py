@@ -12,6 +12,9 @@ from senga_desktop.controllers import planning
 from senga_desktop.controllers.permissions import COMMAND_LINE
 from senga_desktop.controllers.planning_records import DecisionSummary
 from senga_desktop.domain import PolicyName
+from senga_desktop.errors import StaleDataError
+
+EXIT_REFUSED = 1  # as the senga group exits for every refused command
 
 
 def _as_json(summary: DecisionSummary) -> dict[str, Any]:
@@ -65,6 +68,15 @@ def _print(summary: DecisionSummary) -> None:
             click.echo(f"  {held.order_id}: {held.message}")
 
 
+def _print_refusal(decision_id: str, refused: StaleDataError) -> None:
+    """The summary on one line, then every changed record (stderr: it is the command's error)."""
+    click.echo(f"error: {refused.summary}", err=True)
+    if refused.details:
+        click.echo(f"What changed since decision {decision_id} was made:", err=True)
+        for line in refused.details:
+            click.echo(f"  {line}", err=True)
+
+
 @click.command("plan")
 @click.option(
     "--policy",
@@ -87,6 +99,12 @@ def _print(summary: DecisionSummary) -> None:
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the run.")
 @click.option("--commit", is_flag=True, help="Commit the proposed routes at once.")
+@click.option(
+    "--decision",
+    "decision_id",
+    metavar="ID",
+    help="Do not plan: show the stored decision ID (with --commit: commit it).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
 def plan(
     *,
@@ -95,23 +113,32 @@ def plan(
     max_iterations: int | None,
     seed: int,
     commit: bool,
+    decision_id: str | None,
     as_json: bool,
 ) -> None:
     """Plan the pending orders onto the available trucks and store the decision.
 
     The proposed routes are kept as a decision record (see the Decisions screen); --commit makes
-    them real at once: routes planned, orders assigned, trucks reserved.
+    them real at once: routes planned, orders assigned, trucks reserved. A decision that went
+    out of date meanwhile is refused with what changed, and the command exits with status 1.
     """
     database = state().open()
-    request = planning.PlanRequest(
-        policy=PolicyName(policy),
-        seed=seed,
-        time_limit=None if max_iterations else time_limit,
-        max_iterations=max_iterations,
-    )
-    summary = planning.plan(database.sessions, COMMAND_LINE, request)
+    if decision_id is None:
+        request = planning.PlanRequest(
+            policy=PolicyName(policy),
+            seed=seed,
+            time_limit=None if max_iterations else time_limit,
+            max_iterations=max_iterations,
+        )
+        summary = planning.plan(database.sessions, COMMAND_LINE, request)
+    else:
+        summary = planning.get_decision(database.sessions, COMMAND_LINE, decision_id)
     if commit:
-        summary = planning.commit_decision(database.sessions, COMMAND_LINE, summary.decision_id)
+        try:
+            summary = planning.commit_decision(database.sessions, COMMAND_LINE, summary.decision_id)
+        except StaleDataError as refused:
+            _print_refusal(summary.decision_id, refused)
+            raise click.exceptions.Exit(EXIT_REFUSED) from refused
     if as_json:
         click.echo(json.dumps(_as_json(summary), indent=2))
     else:

@@ -1,9 +1,12 @@
 """Planning runs as decision records: plan, commit, discard, replay.
 
-A run reads S_t (one unit of work), lets the policy decide outside any transaction (it may take
-half a minute), then stores the decision with its proposed routes and stops (a second unit of
-work). Committing is one transaction that refuses — writing nothing — if any order or truck the
-decision saw has changed since. Discarding keeps the decision as an audit record.
+A run reads S_t (one unit of work) — the pending orders and available trucks of the request's
+:class:`PlanScope` — lets the policy decide outside any transaction (it may take half a minute),
+then stores the decision with its proposed routes and stops and every held order with its reason
+(a second unit of work). Committing is one transaction that refuses — writing nothing — if any
+order or truck the decision saw has changed since, with a refusal that says who changed what
+(:mod:`~senga_desktop.controllers.planning_stale`). Discarding keeps the decision as an audit
+record.
 """
 
 from __future__ import annotations
@@ -18,26 +21,42 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 
 from senga_desktop.controllers import audit
 from senga_desktop.controllers.order_status import change_status
 from senga_desktop.controllers.permissions import Actor, Permission, authorize
 from senga_desktop.controllers.planning_records import (
     DecisionSummary,
+    held_to_json,
     routes_from_plan,
     summarise,
 )
-from senga_desktop.controllers.planning_state import StateSnapshot, read_state
+from senga_desktop.controllers.planning_stale import (
+    committed_elsewhere,
+    explain_conflict,
+    find_changes,
+    lock_rows,
+    refusal,
+    take_write_lock,
+)
+from senga_desktop.controllers.planning_state import (
+    PlanScope,
+    StateSnapshot,
+    check_plannable,
+    read_state,
+)
 from senga_desktop.db.models import Decision, Order, Route, Vehicle
 from senga_desktop.db.uow import unit_of_work
 from senga_desktop.domain import DecisionType, OrderStatus, PolicyName, RouteStatus, VehicleStatus
 from senga_desktop.engine.policies import make_policy
 from senga_desktop.engine.problem import CancelToken, ProgressCallback
-from senga_desktop.errors import NotFound, StaleDataError, ValidationError
+from senga_desktop.errors import NotFound, StaleDataError, StorageUnavailable, ValidationError
 
 __all__ = [
     "DecisionSummary",
     "PlanRequest",
+    "PlanScope",
     "ReplayResult",
     "commit_decision",
     "discard_decision",
@@ -61,6 +80,17 @@ class PlanRequest:
     time_limit: float | None = 30.0
     max_iterations: int | None = None
     decision_type: DecisionType = DecisionType.PLANNING
+    scope: PlanScope = field(default_factory=PlanScope)
+
+
+def _scope_json(scope: PlanScope) -> dict[str, Any]:
+    """The scope as the decision's ``run`` record keeps it (the snapshot holds the orders)."""
+    return {
+        "towns": sorted(scope.towns),
+        "due_before": scope.due_before.isoformat() if scope.due_before else None,
+        "order_ids": sorted(scope.order_ids) if scope.order_ids is not None else None,
+        "vehicle_ids": sorted(scope.vehicle_ids) if scope.vehicle_ids is not None else None,
+    }
 
 
 def _new_decision_id(now: datetime) -> str:
@@ -76,17 +106,18 @@ def plan(
     cancel: CancelToken | None = None,
     now: datetime | None = None,
 ) -> DecisionSummary:
-    """Run the policy on the current state and store the decision with its proposed routes."""
+    """Run the policy on the current state and store the decision with its proposed routes.
+
+    ``ValidationError`` (saying what to do) when the scope holds no pending order or no available
+    truck; ``PlanningCancelled`` when ``cancel`` is set during the run — nothing is written then.
+    """
     started = time.perf_counter()
     policy = make_policy(request.policy, request.parameters)
     with unit_of_work(sessions) as session:
         authorize(session, actor, Permission.PLAN_RUN)
-        snapshot = read_state(session, now=now)
+        snapshot = read_state(session, now=now, scope=request.scope)
+        check_plannable(session, request.scope, snapshot)
     read_done = time.perf_counter()
-    if not snapshot.state.orders:
-        raise ValidationError("orders", "There are no pending orders to plan.")
-    if not snapshot.state.trucks:
-        raise ValidationError("trucks", "No truck is available: mark trucks available first.")
     decision = policy.decide(
         snapshot.state,
         seed=request.seed,
@@ -102,6 +133,7 @@ def plan(
         "iterations": decision.plan.iterations,
         "read_ms": round((read_done - started) * 1000),
         "decide_ms": round((decided - read_done) * 1000),
+        "scope": _scope_json(request.scope),
     }
     with unit_of_work(sessions) as session:
         authorize(session, actor, Permission.PLAN_RUN)
@@ -114,6 +146,7 @@ def plan(
             seed=request.seed,
             state_snapshot={**snapshot.to_json(), "run": run},
             orders_routed=list(decision.dispatched),
+            held_orders=held_to_json(decision.held),
             total_cost_estimate=decision.plan.cost_kes.quantize(Decimal("0.01")),
             decision_confidence=decision.confidence,
             computation_time_ms=0,
@@ -145,7 +178,7 @@ def get_decision(
     with unit_of_work(sessions) as session:
         authorize(session, actor, Permission.PLAN_RUN)
         record = _load(session, decision_id)
-        return summarise(record, list(record.routes), {})
+        return summarise(record, list(record.routes))
 
 
 def _open_routes(record: Decision) -> list[Route]:
@@ -157,84 +190,93 @@ def _open_routes(record: Decision) -> list[Route]:
     return routes
 
 
-def _stale(
-    snapshot: StateSnapshot, routes: list[Route], orders: Mapping[str, Order]
-) -> dict[str, str]:
-    """What changed since the decision was made, by the id of each order or truck it uses."""
-    problems: dict[str, str] = {}
-    for order_id in sorted({oid for route in routes for oid in route.order_ids}):
-        order = orders.get(order_id)
-        if order is None:
-            problems[order_id] = f"order {order_id} no longer exists"
-        elif order.version != snapshot.order_versions.get(order_id):
-            status = order.status.value.replace("_", " ")
-            problems[order_id] = f"order {order_id} was changed ({status})"
-        elif order.status is not OrderStatus.PENDING:
-            problems[order_id] = f"order {order_id} is {order.status.value.replace('_', ' ')}"
-    for route in routes:
-        vehicle = route.vehicle
-        status = vehicle.status.value.replace("_", " ")
-        if vehicle.version != snapshot.vehicle_versions.get(vehicle.vehicle_id):
-            problems[vehicle.vehicle_id] = f"truck {vehicle.vehicle_id} was changed ({status})"
-        elif vehicle.status is not VehicleStatus.AVAILABLE:
-            problems[vehicle.vehicle_id] = f"truck {vehicle.vehicle_id} is {status}"
-    return problems
-
-
 def commit_decision(
     sessions: sessionmaker[Session], actor: Actor, decision_id: str
 ) -> DecisionSummary:
     """Make the proposal real in one transaction: routes planned, orders assigned, trucks
-    reserved. If anything it used changed since it was made, nothing is written."""
-    with unit_of_work(sessions) as session:
-        authorize(session, actor, Permission.PLAN_COMMIT)
-        record = _load(session, decision_id)
-        routes = _open_routes(record)
-        snapshot = StateSnapshot.from_json(record.state_snapshot)
-        wanted = [order_id for route in routes for order_id in route.order_ids]
-        orders = {
-            o.order_id: o for o in session.scalars(select(Order).where(Order.order_id.in_(wanted)))
-        }
-        problems = _stale(snapshot, routes, orders)
-        if problems:
-            raise StaleDataError(
-                f"Decision {decision_id} is out of date and was not committed: "
-                + "; ".join(problems.values())
-                + ". Plan again.",
-                keys=list(problems),
-            )
-        for route in routes:
-            route.status = RouteStatus.PLANNED
-            for order_id in route.order_ids:
-                order = orders[order_id]
-                change_status(session, actor, order, OrderStatus.ASSIGNED,
-                              reason=f"decision {decision_id}")  # fmt: skip
-                order.assigned_route_id = route.id
-            vehicle: Vehicle = route.vehicle
-            vehicle.status = VehicleStatus.ON_ROUTE
-            ends = [s.estimated_departure for s in route.stops if s.estimated_departure]
-            vehicle.available_at = max(ends) if ends else vehicle.available_at
-        record.committed = True
-        record.committed_at = datetime.now(UTC)
-        audit.record_by(session, actor, "decision.committed", entity_type="decision",
-                        entity_id=decision_id, details={"routes": len(routes)})  # fmt: skip
-        session.flush()
-        return summarise(record, list(record.routes), {})
+    reserved. If anything it used changed since it was made, nothing is written and a readable
+    :class:`StaleDataError` says what changed — whether that is seen before writing or only at
+    the database (another desktop committing at the same moment): the transaction is rolled
+    back and what changed is read afresh (:mod:`~senga_desktop.controllers.planning_stale`)."""
+    try:
+        with unit_of_work(sessions) as session:
+            take_write_lock(session, decision_id)
+            authorize(session, actor, Permission.PLAN_COMMIT)
+            record = _load(session, decision_id)
+            routes = _open_routes(record)
+            orders, vehicles = lock_rows(session, routes)
+            # Another desktop may have committed this very decision while we waited for the
+            # locks: read the flag afresh now that nobody else can commit it.
+            session.refresh(record, ["committed", "committed_at"])
+            if record.committed:
+                raise committed_elsewhere(session, record)
+            changes = find_changes(session, record.state_snapshot, routes, orders, vehicles)
+            if changes:
+                raise refusal(session, decision_id, changes)
+            _make_real(session, actor, record, routes, orders)
+            session.flush()
+            summary = summarise(record, list(record.routes))
+    except (OrmStaleDataError, StorageUnavailable) as exc:
+        explained = explain_conflict(sessions, decision_id)
+        if explained is not None:
+            raise explained from exc
+        if isinstance(exc, StorageUnavailable):
+            raise
+        raise StaleDataError(
+            f"Decision {decision_id} was not committed: another desktop changed its routes at "
+            "the same moment. Nothing was written. Open the decision again and retry.",
+            keys=[decision_id],
+        ) from exc
+    return summary
+
+
+def _make_real(
+    session: Session,
+    actor: Actor,
+    record: Decision,
+    routes: list[Route],
+    orders: Mapping[str, Order],
+) -> None:
+    decision_id = record.decision_id
+    for route in routes:
+        route.status = RouteStatus.PLANNED
+        for order_id in route.order_ids:
+            order = orders[order_id]
+            change_status(session, actor, order, OrderStatus.ASSIGNED,
+                          reason=f"decision {decision_id}")  # fmt: skip
+            order.assigned_route_id = route.id
+        vehicle: Vehicle = route.vehicle
+        vehicle.status = VehicleStatus.ON_ROUTE
+        ends = [s.estimated_departure for s in route.stops if s.estimated_departure]
+        vehicle.available_at = max(ends) if ends else vehicle.available_at
+    record.committed = True
+    record.committed_at = datetime.now(UTC)
+    audit.record_by(session, actor, "decision.committed", entity_type="decision",
+                    entity_id=decision_id, details={"routes": len(routes)})  # fmt: skip
 
 
 def discard_decision(
     sessions: sessionmaker[Session], actor: Actor, decision_id: str
 ) -> DecisionSummary:
-    """Set the proposal aside; the decision stays as an audit record."""
-    with unit_of_work(sessions) as session:
-        authorize(session, actor, Permission.PLAN_RUN)
-        record = _load(session, decision_id)
-        for route in _open_routes(record):
-            route.status = RouteStatus.DISCARDED
-        audit.record_by(session, actor, "decision.discarded", entity_type="decision",
-                        entity_id=decision_id)  # fmt: skip
-        session.flush()
-        return summarise(record, list(record.routes), {})
+    """Set the proposal aside; the decision stays as an audit record. Committed or discarded
+    elsewhere at the same moment: a readable :class:`StaleDataError` says by whom and when."""
+    try:
+        with unit_of_work(sessions) as session:
+            take_write_lock(session, decision_id)
+            authorize(session, actor, Permission.PLAN_RUN)
+            record = _load(session, decision_id)
+            for route in _open_routes(record):
+                route.status = RouteStatus.DISCARDED
+            audit.record_by(session, actor, "decision.discarded", entity_type="decision",
+                            entity_id=decision_id)  # fmt: skip
+            session.flush()
+            summary = summarise(record, list(record.routes))
+    except (OrmStaleDataError, StorageUnavailable) as exc:
+        explained = explain_conflict(sessions, decision_id, doing="discarding")
+        if explained is not None:
+            raise explained from exc
+        raise
+    return summary
 
 
 @dataclass(frozen=True)

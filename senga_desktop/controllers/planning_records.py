@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +17,15 @@ from senga_desktop.engine.explain import Reason
 from senga_desktop.engine.plan import Plan
 from senga_desktop.engine.state import PlanningState
 
-__all__ = ["DecisionSummary", "HeldOrder", "RouteSummary", "routes_from_plan", "summarise"]
+__all__ = [
+    "DecisionSummary",
+    "HeldOrder",
+    "RouteSummary",
+    "held_to_json",
+    "routes_from_plan",
+    "stored_held",
+    "summarise",
+]
 
 CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
@@ -143,7 +152,31 @@ def _route_summary(route: Route) -> RouteSummary:
     )
 
 
-def summarise(record: Decision, routes: list[Route], held: Mapping[str, Reason]) -> DecisionSummary:
+def held_to_json(held: Mapping[str, Reason]) -> list[dict[str, Any]]:
+    """The ``decisions.held_orders`` document: every held order with its reason, by order id."""
+    return [
+        {
+            "order_id": order_id,
+            "code": reason.code.value,
+            "message": reason.message,
+            "details": {str(k): str(v) for k, v in reason.details.items()},
+        }
+        for order_id, reason in sorted(held.items())
+    ]
+
+
+def stored_held(record: Decision) -> tuple[HeldOrder, ...]:
+    """The held orders a decision stored (none for decisions made before revision 0007)."""
+    return tuple(
+        HeldOrder(str(h.get("order_id", "")), str(h.get("code", "")), str(h.get("message", "")))
+        for h in record.held_orders or ()
+    )
+
+
+def summarise(
+    record: Decision, routes: list[Route], held: Mapping[str, Reason] | None = None
+) -> DecisionSummary:
+    """The plain summary of a decision; ``held`` (the run's own reasons) or else the stored ones."""
     return DecisionSummary(
         decision_id=record.decision_id,
         policy=record.policy_used,
@@ -151,9 +184,13 @@ def summarise(record: Decision, routes: list[Route], held: Mapping[str, Reason])
         seed=record.seed,
         committed=record.committed,
         routes=tuple(_route_summary(r) for r in sorted(routes, key=lambda r: r.route_id)),
-        held=tuple(
-            HeldOrder(order_id, reason.code.value, reason.message)
-            for order_id, reason in sorted(held.items())
+        held=(
+            stored_held(record)
+            if held is None
+            else tuple(
+                HeldOrder(order_id, reason.code.value, reason.message)
+                for order_id, reason in sorted(held.items())
+            )
         ),
         orders_routed=tuple(record.orders_routed),
         total_cost_kes=record.total_cost_estimate,

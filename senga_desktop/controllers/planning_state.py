@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from senga_desktop.controllers.fleet_rules import can_carry
@@ -22,8 +23,20 @@ from senga_desktop.db.models import Order, Vehicle
 from senga_desktop.domain import OrderStatus, SpecialHandling, VehicleStatus
 from senga_desktop.engine.policies.dla import hourly_rates
 from senga_desktop.engine.state import Belief, Depot, OrderState, PlanningState, TruckState
+from senga_desktop.errors import ValidationError
 
-__all__ = ["StateSnapshot", "arrival_rates", "read_state", "speed_for_capacity"]
+__all__ = [
+    "NO_ORDERS",
+    "STATUS_WORDS",
+    "PlanScope",
+    "StateSnapshot",
+    "arrival_rates",
+    "check_plannable",
+    "fleet_counts",
+    "no_truck_message",
+    "read_state",
+    "speed_for_capacity",
+]
 
 THOUSAND = Decimal(1000)
 ARRIVAL_HISTORY = timedelta(days=28)  # orders this recent set the expected arrival rates
@@ -42,6 +55,38 @@ def speed_for_capacity(tonnes: Decimal) -> float:
 
 def _whole(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class PlanScope:
+    """Which orders and trucks take part in a run; every field narrows, the defaults take all.
+
+    ``towns``: destination towns (empty: every town). ``due_before``: orders whose delivery window
+    ends before this moment (every order has a window — ``time_window_end`` is required — so
+    none is left out for lacking one). ``order_ids``: exactly these pending orders (``None``:
+    all). ``vehicle_ids``: these trucks, of those available (``None``: every available truck).
+    """
+
+    towns: frozenset[str] = frozenset()
+    due_before: datetime | None = None
+    order_ids: frozenset[str] | None = None
+    vehicle_ids: frozenset[str] | None = None
+
+    @property
+    def narrows_orders(self) -> bool:
+        return bool(self.towns) or self.due_before is not None or self.order_ids is not None
+
+    def describe_orders(self, time_zone: str) -> str:
+        """The order filter in words, e.g. "to Nakuru or Thika, due before Mon 18:00"."""
+        parts = []
+        if self.towns:
+            parts.append("to " + " or ".join(sorted(self.towns)))
+        if self.due_before is not None:
+            local = self.due_before.astimezone(ZoneInfo(time_zone))
+            parts.append(f"due before {local:%a %d %b %H:%M}")
+        if self.order_ids is not None:
+            parts.append(f"among the {len(self.order_ids)} chosen")
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -133,9 +178,95 @@ def arrival_rates(session: Session, now: datetime) -> dict[str, float]:
     return hourly_rates({town: count for town, count, _ in rows}, first, now)
 
 
-def read_state(session: Session, *, now: datetime | None = None) -> StateSnapshot:
-    """S_t inside the caller's unit of work: every pending order, every available truck, and
-    the belief's speeds and expected order arrivals."""
+def _order_filter(scope: PlanScope) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [Order.status == OrderStatus.PENDING]
+    if scope.towns:
+        where.append(Order.destination_city.in_(sorted(scope.towns)))
+    if scope.due_before is not None:
+        where.append(Order.time_window_end < scope.due_before)
+    if scope.order_ids is not None:
+        where.append(Order.order_id.in_(sorted(scope.order_ids)))
+    return where
+
+
+def _vehicle_filter(scope: PlanScope) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [Vehicle.status == VehicleStatus.AVAILABLE]
+    if scope.vehicle_ids is not None:
+        where.append(Vehicle.vehicle_id.in_(sorted(scope.vehicle_ids)))
+    return where
+
+
+NO_ORDERS = (
+    "There are no pending orders to plan. Add or import orders on the Orders screen, or wait "
+    "for new ones."
+)
+NO_FLEET = "There are no trucks in the fleet. Add trucks on the Fleet board first."
+STATUS_WORDS = {
+    VehicleStatus.AVAILABLE: "available",
+    VehicleStatus.ON_ROUTE: "on route",
+    VehicleStatus.MAINTENANCE: "in maintenance",
+    VehicleStatus.OFF_DUTY: "off duty",
+    VehicleStatus.RETIRED: "retired",
+}
+
+
+def no_truck_message(counts: Mapping[VehicleStatus, int]) -> str:
+    """What to do when no truck is available, from the fleet's count of trucks by status."""
+    busy = [
+        f"{counts[s]} {STATUS_WORDS[s]}"
+        for s in VehicleStatus
+        if counts.get(s) and s not in (VehicleStatus.AVAILABLE, VehicleStatus.RETIRED)
+    ]
+    if not busy:
+        return NO_FLEET
+    return f"No truck is available: {', '.join(busy)} — mark trucks available on the Fleet board."
+
+
+def fleet_counts(session: Session) -> dict[VehicleStatus, int]:
+    """How many trucks the fleet has in each status."""
+    rows = session.execute(select(Vehicle.status, func.count()).group_by(Vehicle.status))
+    counts: dict[VehicleStatus, int] = dict(rows.all())
+    return counts
+
+
+def check_plannable(session: Session, scope: PlanScope, snapshot: StateSnapshot) -> None:
+    """``ValidationError`` saying what to do when the run would have no order or no truck."""
+    state = snapshot.state
+    if not state.orders:
+        pending = session.scalar(
+            select(func.count()).select_from(Order).where(Order.status == OrderStatus.PENDING)
+        )
+        if not pending or not scope.narrows_orders:
+            raise ValidationError("orders", NO_ORDERS)
+        raise ValidationError(
+            "orders",
+            f"None of the {pending} pending orders is in the chosen scope "
+            f"({scope.describe_orders(state.depot.time_zone)}). Widen the filter or plan all "
+            "pending orders.",
+        )
+    if state.trucks:
+        return
+    if scope.vehicle_ids is not None:
+        chosen = session.execute(
+            select(Vehicle.vehicle_id, Vehicle.status)
+            .where(Vehicle.vehicle_id.in_(sorted(scope.vehicle_ids)))
+            .order_by(Vehicle.vehicle_id)
+        ).all()
+        why = ", ".join(f"{v} is {STATUS_WORDS[st]}" for v, st in chosen)
+        raise ValidationError(
+            "trucks",
+            f"None of the chosen trucks is available ({why or 'they are no longer in the fleet'})."
+            " Choose available trucks, or plan with every available truck.",
+        )
+    raise ValidationError("trucks", no_truck_message(fleet_counts(session)))
+
+
+def read_state(
+    session: Session, *, now: datetime | None = None, scope: PlanScope | None = None
+) -> StateSnapshot:
+    """S_t inside the caller's unit of work: the pending orders and available trucks of the
+    scope (all by default), and the belief's speeds and expected order arrivals."""
+    scope = scope or PlanScope()
     now = (now or datetime.now(UTC)).astimezone(UTC)
     general = read_general(session)
     depot = Depot(
@@ -148,13 +279,11 @@ def read_state(session: Session, *, now: datetime | None = None) -> StateSnapsho
     orders = session.scalars(
         select(Order)
         .options(joinedload(Order.customer))
-        .where(Order.status == OrderStatus.PENDING)
+        .where(*_order_filter(scope))
         .order_by(Order.order_id)
     ).all()
     vehicles = session.scalars(
-        select(Vehicle)
-        .where(Vehicle.status == VehicleStatus.AVAILABLE)
-        .order_by(Vehicle.vehicle_id)
+        select(Vehicle).where(*_vehicle_filter(scope)).order_by(Vehicle.vehicle_id)
     ).all()
     speeds = {v.vehicle_type: speed_for_capacity(v.capacity_weight_tonnes) for v in vehicles}
     state = PlanningState(

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from senga_desktop.db.base import Base
@@ -35,6 +35,11 @@ class Decision(Base):
     state_snapshot: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
     routes_created: Mapped[list[str]] = mapped_column(JSONDoc, default=list)
     orders_routed: Mapped[list[str]] = mapped_column(JSONDoc, default=list)
+    # Every order of the state left out, with its reason: [{order_id, code, message, details}].
+    # Decisions made before revision 0007 have none stored.
+    held_orders: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONDoc, default=list, server_default=text("'[]'")
+    )
     total_cost_estimate: Mapped[Decimal] = mapped_column(money())
     decision_confidence: Mapped[float | None]
     computation_time_ms: Mapped[int]
