@@ -25,6 +25,7 @@ class Permission(StrEnum):
     FLEET_EDIT = "fleet.edit"
     PLAN_RUN = "plan.run"
     PLAN_COMMIT = "plan.commit"
+    ROUTES_CANCEL = "routes.cancel"  # take a committed route back: its orders return to pending
     OUTCOMES_RECORD = "outcomes.record"
     REPORTS_VIEW = "reports.view"
     USERS_MANAGE = "users.manage"
@@ -47,6 +48,7 @@ _MANAGER = _DISPATCHER | {
     Permission.CUSTOMERS_EDIT,
     Permission.FLEET_EDIT,
     Permission.REPORTS_VIEW,
+    Permission.ROUTES_CANCEL,
 }
 _ADMIN = _MANAGER | {
     Permission.USERS_MANAGE,

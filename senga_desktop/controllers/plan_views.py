@@ -305,6 +305,7 @@ class RouteRow:
     planned_start: datetime | None
     decision_id: str | None
     attention: str | None
+    version: int | None = None  # the row version seen; pass to cancel_route(expected_version=)
 
 
 @dataclass(frozen=True)
