@@ -5,19 +5,33 @@ bulky for every compatible truck, a window that has closed or cannot be reached,
 longer than any shift or trip length — using exactly the matrices the solver uses, so the
 solver skips them.
 :func:`explain_unassigned` then gives every order missing from a plan its reason: the screen's,
-the policy's own (PFA and DLA say why they held an order), or, for an optional order the
-optimiser declined, its prize against an estimate of what carrying it would cost.
+the policy's own (PFA, CFA and DLA say why they held an order), or one found by trying the order
+at every position of every planned route and on every idle truck, with the solver's own
+capacities, windows, shifts and return times (:mod:`~senga_desktop.engine.insertion`):
+
+* some insertion is feasible and the cheapest costs more than the order is worth: "held for a
+  better load" (:attr:`ReasonCode.HELD_BY_POLICY`), with that insertion and its cost;
+* it costs no more (the search missed it, or the prize falls short only by rounding):
+  :attr:`ReasonCode.FITS_ON_ROUTE`, so the dispatcher plans again or adds it by hand;
+* none is feasible: the constraint that rules out the closest candidate — the truck is full
+  (:attr:`ReasonCode.TRUCK_FULL`), a window would be missed (:attr:`ReasonCode.WINDOW_MISSED`),
+  the shift or return time overrun (:attr:`ReasonCode.SHIFT_EXCEEDED`) — and why the other
+  compatible trucks cannot take it either.
+
+Every reason's ``details`` carries what re-checking the sentence needs (the truck, the position,
+the constraint and its figures, times as ISO 8601); the tests re-check them against the plan.
 """
 
 from __future__ import annotations
 
-import itertools
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from senga_desktop.engine.insertion import Inserter, Insertion, Options
 from senga_desktop.engine.plan import Plan
 from senga_desktop.engine.problem import UNBOUNDED, Layout
 from senga_desktop.engine.state import Depot, OrderState, TruckState
@@ -36,8 +50,12 @@ class ReasonCode(StrEnum):
     WINDOW_CLOSED = "window_closed"  # its delivery window ended before now
     WINDOW_UNREACHABLE = "window_unreachable"  # no compatible truck can arrive in time
     BEYOND_SHIFT = "beyond_shift"  # longer than any compatible truck's shift or trip length
-    NO_TRUCK_FREE = "no_truck_free"  # compatible trucks are busy, or full in this plan
+    NO_TRUCK_FREE = "no_truck_free"  # compatible trucks are busy, or none is in this plan
     HELD_BY_POLICY = "held_by_policy"  # the policy chose to wait for a better load
+    TRUCK_FULL = "truck_full"  # the closest compatible truck has no kg or m³ left for it
+    WINDOW_MISSED = "window_missed"  # fitting it in would miss its window or a later stop's
+    SHIFT_EXCEEDED = "shift_exceeded"  # fitting it in would overrun a shift or return time
+    FITS_ON_ROUTE = "fits_on_route"  # a feasible insertion costs no more than it is worth
 
 
 @dataclass(frozen=True)
@@ -182,14 +200,18 @@ def explain_unassigned(
 ) -> dict[str, Reason]:
     """A reason for every order of the state that is not on a route of ``plan``.
 
-    ``held`` gives the policy's own reasons, which take precedence; then the screen's; then an
-    optional order is "held by the policy" with its prize against the estimated cost of carrying
-    it, and a required one found no free truck with room and time left.
+    ``held`` gives the policy's own reasons, which take precedence; then the screen's. Every
+    other order is tried at every position of every planned route whose truck can carry it and
+    on every compatible idle truck (:mod:`~senga_desktop.engine.insertion`): if some insertion
+    is feasible, the cheapest is priced against the order's prize ("held for a better load" only
+    when it really costs more; otherwise it fits and the dispatcher is told so); if none is, the
+    constraint that rules out the closest candidate is named.
     """
     held = held or {}
     routed = set(plan.order_ids)
     screened = screen(layout)
     reasons: dict[str, Reason] = {}
+    inserter: Inserter | None = None
     for order in layout.state.orders:
         oid = order.order_id
         if oid in routed:
@@ -198,61 +220,205 @@ def explain_unassigned(
             reasons[oid] = held[oid]
         elif oid in screened:
             reasons[oid] = screened[oid]
-        elif not layout.problem.is_required(oid):
-            reasons[oid] = _declined(layout, plan, order)
         else:
-            reasons[oid] = Reason(
-                oid,
-                ReasonCode.NO_TRUCK_FREE,
-                "Every compatible truck that could reach it is full or has no time left in "
-                "this plan.",
-            )
+            inserter = inserter or Inserter(layout, plan)
+            reasons[oid] = _left_out(layout, order, inserter.options(order))
     return reasons
 
 
-def _declined(layout: Layout, plan: Plan, order: OrderState) -> Reason:
-    prize = layout.problem.prize(order.order_id).quantize(CENTS)
-    cost, how = marginal_cost(layout, plan, order)
+def _left_out(layout: Layout, order: OrderState, options: Options) -> Reason:
+    """The reason for an order the screen lets through that the plan does not carry."""
+    oid = order.order_id
+    required = layout.problem.is_required(oid)
+    best = options.best
+    if best is not None:
+        cost = best.cost_kes
+        prize = layout.problem.prize(oid).quantize(CENTS)
+        details = {
+            **_place(best),
+            "insertion_cost_kes": str(cost),
+            "required": str(required).lower(),
+        }
+        where = _where(best)
+        if not required and cost > prize:
+            return Reason(
+                oid,
+                ReasonCode.HELD_BY_POLICY,
+                f"Held for a better load: carrying it now is worth KES {prize:,}; the cheapest "
+                f"way, {where}, would cost KES {cost:,}.",
+                {**details, "constraint": "cost", "prize_kes": str(prize)},
+            )
+        worth = "" if required else f" (worth KES {prize:,})"
+        if not required:
+            details["prize_kes"] = str(prize)
+        return Reason(
+            oid,
+            ReasonCode.FITS_ON_ROUTE,
+            f"It fits as {where} for KES {cost:,}{worth}: plan again or add it by hand.",
+            {**details, "constraint": "fits"},
+        )
+    counts = {f"{kind}_trucks": str(n) for kind, n in sorted(options.failures.items())}
+    summary = {
+        "compatible_trucks": str(options.trucks),
+        "idle_trucks": str(options.idle),
+        **counts,
+    }
+    closest = options.closest
+    if closest is None or closest.kind is None:
+        return Reason(
+            oid,
+            ReasonCode.NO_TRUCK_FREE,
+            "No compatible truck is free to take it in this plan.",
+            summary,
+        )
+    code, sentence, figures = _miss(layout, order, closest)
     return Reason(
-        order.order_id,
-        ReasonCode.HELD_BY_POLICY,
-        f"Held for a better load: carrying it now is worth KES {prize:,} against an estimated "
-        f"KES {cost:,} ({how}).",
-        {"prize_kes": str(prize), "marginal_cost_kes": str(cost), "estimate": how},
+        oid,
+        code,
+        f"{sentence}{_summary(options)}",
+        {**_place(closest), "constraint": closest.kind, **figures, **summary},
     )
 
 
-def marginal_cost(layout: Layout, plan: Plan, order: OrderState) -> tuple[Decimal, str]:
-    """Cheapest estimate of what carrying ``order`` adds: inserted into a planned route of a
-    compatible truck, or on a compatible idle truck of its own (windows and capacity ignored)."""
-    state = layout.state
-    point = layout.first_order + state.orders.index(order)
-    index = {o.order_id: layout.first_order + i for i, o in enumerate(state.orders)}
-    service = layout.service_seconds(order)
-    best: tuple[Decimal, str] | None = None
-    used = {route.vehicle_id for route in plan.routes}
-    for route in plan.routes:
-        truck = state.truck(route.vehicle_id)
-        if not truck.can_carry(order):
-            continue
-        path = [layout.start_index(truck), *(index[o] for o in route.order_ids), 0]
-        dist, dur = layout.distances, layout.truck_durations(truck)
-        for a, b in itertools.pairwise(path):
-            extra_m = int(dist[a, point] + dist[point, b] - dist[a, b])
-            extra_s = int(dur[a, point] + dur[point, b] - dur[a, b]) + service
-            cost = truck.variable_cost(extra_m, extra_s)
-            if best is None or cost < best[0]:
-                best = (cost, f"an extra stop on {truck.vehicle_id}")
-    for truck in state.trucks:
-        if truck.vehicle_id in used or not truck.can_carry(order):
-            continue
-        start = layout.start_index(truck)
-        dur = layout.truck_durations(truck)
-        metres = int(layout.distances[start, point] + layout.distances[point, 0])
-        seconds = int(dur[start, point] + dur[point, 0]) + service
-        cost = truck.route_cost(metres, seconds)
-        if best is None or cost < best[0]:
-            best = (cost, f"a trip of its own on {truck.vehicle_id}")
-    if best is None:
-        return Decimal(0), "no compatible truck"
-    return best[0].quantize(CENTS), best[1]
+def _miss(
+    layout: Layout, order: OrderState, miss: Insertion
+) -> tuple[ReasonCode, str, dict[str, str]]:
+    """The code, sentence and figures of the constraint ``miss`` breaks."""
+    if miss.kind in ("weight", "volume"):
+        return _full(layout, order, miss)
+    return _late(layout, order, miss)
+
+
+def _full(
+    layout: Layout, order: OrderState, miss: Insertion
+) -> tuple[ReasonCode, str, dict[str, str]]:
+    """The truck has no kg (or dm³) left for the order."""
+    vid, route = miss.truck.vehicle_id, miss.route
+    kg, dm3 = layout.capacity(miss.truck)
+    if miss.kind == "weight":
+        unit, symbol, need, cap = "kg", "t", order.weight_kg, kg
+        load = 0 if route is None else route.load_kg
+    else:
+        unit, symbol, need, cap = "dm3", "m³", order.volume_dm3, dm3
+        load = 0 if route is None else route.load_dm3
+    figures = {f"load_{unit}": str(load), f"order_{unit}": str(need), f"capacity_{unit}": str(cap)}
+    margin = " after the safety margin" if layout.problem.capacity_factor < 1 else ""
+    if route is None:
+        sentence = (
+            f"{vid} takes only {_thousandths(cap)} {symbol}{margin}; this order needs "
+            f"{_thousandths(need)} {symbol}."
+        )
+    else:
+        sentence = (
+            f"{vid} has no room for it: {_thousandths(load)} of {_thousandths(cap)} {symbol}"
+            f"{margin} are taken and this order needs {_thousandths(need)} {symbol}."
+        )
+    return ReasonCode.TRUCK_FULL, sentence, figures
+
+
+def _late(
+    layout: Layout, order: OrderState, miss: Insertion
+) -> tuple[ReasonCode, str, dict[str, str]]:
+    """Fitting the order in breaks a window, the return time or the shift."""
+    truck, vid, where = miss.truck, miss.truck.vehicle_id, _where(miss)
+    breach = miss.schedule.breach
+    assert breach is not None  # a time miss always has its breach
+    depot, now = layout.state.depot, layout.state.now
+    at, limit = _clock(depot, now, breach.at), _clock(depot, now, breach.limit)
+    if breach.kind == "window":
+        stop = miss.sequence[breach.stop]
+        figures = {
+            "stop_order": stop.order_id,
+            "stop_position": str(breach.stop),
+            "town": stop.town,
+            "arrival": _iso(now, breach.at),
+            "window_end": _iso(now, breach.limit),
+        }
+        if stop.order_id == order.order_id:
+            sentence = (
+                f"{vid} would reach {stop.town} no earlier than {at} ({where}), after its "
+                f"window closes at {limit}."
+            )
+        else:
+            sentence = (
+                f"As {where}, it would delay {vid}'s stop in {stop.town} ({stop.order_id}) to "
+                f"{at} at the earliest, after that window closes at {limit}."
+            )
+        return ReasonCode.WINDOW_MISSED, sentence, figures
+    if breach.kind == "return":
+        figures = {"return_at": _iso(now, breach.at), "return_by": _iso(now, breach.limit)}
+        sentence = (
+            f"As {where}, {vid} would be back at the depot no earlier than {at}, after it "
+            f"must return at {limit}."
+        )
+        return ReasonCode.SHIFT_EXCEEDED, sentence, figures
+    cap = "shift" if truck.trip_days == 1 else f"{truck.trip_days}-day trip limit"
+    figures = {"duration_s": str(breach.at), "shift_s": str(breach.limit)}
+    sentence = (
+        f"As {where}, {vid}'s route would take at least {_span(breach.at)}, over its "
+        f"{_span(breach.limit)} {cap}."
+    )
+    return ReasonCode.SHIFT_EXCEEDED, sentence, figures
+
+
+PHRASES = {
+    "full": ("is full", "are full"),  # for this order: less room left than it needs
+    "window": ("would miss a window", "would miss a window"),
+    "return": ("would be back too late", "would be back too late"),
+    "shift": ("would run over its shift", "would run over their shifts"),
+}
+
+
+def _summary(options: Options) -> str:
+    """Why the other compatible trucks cannot take it either, in one sentence."""
+    if options.trucks <= 1:
+        return " No other truck can carry it."
+    counts: Counter[str] = Counter()
+    for kind, n in options.failures.items():
+        counts["full" if kind in ("weight", "volume") else kind] += n
+    parts = [f"{n} {PHRASES[kind][n > 1]}" for kind, n in counts.most_common()]
+    idle = "" if options.idle else "; none is idle"
+    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    return f" Of the {options.trucks} compatible trucks, {listed}{idle}."
+
+
+def _place(insertion: Insertion) -> dict[str, str]:
+    return {
+        "truck": insertion.truck.vehicle_id,
+        "trip": "own" if insertion.route is None else "route",
+        "position": str(insertion.position),
+    }
+
+
+def _where(insertion: Insertion) -> str:
+    """Where the insertion puts the order, as a dispatcher reads it."""
+    vid = insertion.truck.vehicle_id
+    if insertion.route is None:
+        return f"a trip of its own on {vid}"
+    towns = [o.town for o in insertion.sequence]
+    k = insertion.position
+    if len(towns) == 1:
+        return f"the only stop on {vid}"
+    if k == 0:
+        return f"an extra stop on {vid} before {towns[1]}"
+    if k == len(towns) - 1:
+        return f"an extra stop on {vid} after {towns[k - 1]}"
+    before, after = towns[k - 1], towns[k + 1]
+    if before == after:
+        return f"an extra stop on {vid} between two stops in {before}"
+    return f"an extra stop on {vid} between {before} and {after}"
+
+
+def _iso(now: datetime, seconds: int) -> str:
+    return (now + timedelta(seconds=seconds)).isoformat()
+
+
+def _thousandths(amount: int) -> str:
+    """kg as tonnes or dm³ as m³, exact to the unit (4900 → "4.9", 5000 → "5")."""
+    return f"{amount / 1000:.3f}".rstrip("0").rstrip(".")
+
+
+def _span(seconds: int) -> str:
+    """A duration to the minute, rounded up so that an excess never reads as equal."""
+    minutes = -(-seconds // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min"
