@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from senga_desktop import __version__, app
-from senga_desktop.errors import StorageUnavailable
+from senga_desktop.errors import PlanningCancelled, StorageUnavailable
 from senga_desktop.ui.errors import crash_message, install_excepthook
 from senga_desktop.ui.tasks import SyncTaskRunner, TaskRunner
 
@@ -125,3 +126,81 @@ def test_excepthook_logs_and_shows_bugs_and_known_errors(
     text = crash_message(bug)
     assert "RuntimeError: boom" in text
     assert "senga.log" in text
+
+
+def _counting_work(
+    steps: int, *, progress: Callable[..., None], cancel: threading.Event
+) -> tuple[int, bool]:
+    """Reports far more often than the GUI should see; stops early when cancelled."""
+    done = 0
+    for done in range(1, steps + 1):
+        if cancel.is_set():
+            return done, True
+        progress(done / steps, done)
+        if done % 1000 == 0:
+            time.sleep(0.01)
+    return done, False
+
+
+def test_progress_is_coalesced_and_the_latest_wins(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    seen: list[tuple[float, int]] = []
+    results: list[tuple[int, bool]] = []
+
+    with qtbot.waitSignal(runner.task_succeeded, timeout=10_000):
+        handle = runner.run_cancellable(
+            _counting_work,
+            40_000,
+            on_progress=lambda fraction, n: seen.append((fraction, n)),
+            on_success=results.append,
+        )
+    assert handle.request_id > 0
+    assert not handle.running
+    assert results == [(40_000, False)]
+    # Forty thousand reports over ~0.4 s: the GUI thread saw a handful, in order, no flood.
+    assert 1 <= len(seen) <= 15
+    counts = [n for _, n in seen]
+    assert counts == sorted(counts)
+    assert all(fraction == n / 40_000 for fraction, n in seen)  # values kept together
+    assert runner.shutdown()
+
+
+def _waits_for_cancel(*, progress: Callable[..., None], cancel: threading.Event) -> str:
+    progress(0.5, None)
+    if not cancel.wait(10):
+        return "not cancelled"
+    raise PlanningCancelled("stopped")
+
+
+def test_cancel_sets_the_event_and_the_failure_arrives(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    seen: list[tuple[float, object]] = []
+    failures: list[BaseException] = []
+    handle = runner.run_cancellable(
+        _waits_for_cancel,
+        on_progress=lambda *values: seen.append(values),
+        on_failure=failures.append,
+    )
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen == [(0.5, None)]
+    assert handle.running
+    assert not handle.cancelled
+    with qtbot.waitSignal(runner.task_failed, timeout=5000):
+        handle.cancel()
+    assert handle.cancelled
+    assert not handle.running
+    [failure] = failures
+    assert isinstance(failure, PlanningCancelled)
+    assert runner.shutdown()
+
+
+def test_sync_runner_delivers_every_progress_report_at_once() -> None:
+    runner = SyncTaskRunner()
+    seen: list[int] = []
+    results: list[tuple[int, bool]] = []
+    handle = runner.run_cancellable(
+        _counting_work, 5, on_progress=lambda _f, n: seen.append(n), on_success=results.append
+    )
+    assert seen == [1, 2, 3, 4, 5]
+    assert results == [(5, False)]
+    assert not handle.running

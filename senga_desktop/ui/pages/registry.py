@@ -13,18 +13,7 @@ from senga_desktop.ui.pages.fleet import FleetPage
 from senga_desktop.ui.pages.orders import OrdersPage
 from senga_desktop.ui.pages.overview import OverviewPage
 from senga_desktop.ui.pages.placeholder import PlaceholderPage
-
-
-class PlanningPage(PlaceholderPage):
-    key = "planning"
-    title = "Planning"
-    icon_name = "mdi6.map-marker-path"
-    permission = Permission.PLAN_RUN
-    purpose = (
-        "Turn pending orders and free trucks into proposed routes with stops, costs and arrival "
-        "times; review and edit them, then commit."
-    )
-    meanwhile = "Planning runs will be listed under Decisions once they exist."
+from senga_desktop.ui.pages.planning import PlanningPage
 
 
 class RoutesPage(PlaceholderPage):

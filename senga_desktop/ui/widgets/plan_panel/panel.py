@@ -1,0 +1,332 @@
+"""The plan panel: totals, the route list, the selected route's stops, held orders and the map.
+
+Used by the Planning screen (a proposed decision), the Decisions screen (a past one) and the
+Routes screen (committed routes, without totals). Selection is kept in step both ways: a route
+chosen in the list is highlighted on the map, and a route clicked on the map is chosen in the
+list; "Show this route alone" hides the others on the map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from senga_desktop.controllers.plan_views import DecisionView, DepotPoint, HeldView, RouteView
+from senga_desktop.controllers.planning_views import totals_of
+from senga_desktop.ui.style import error_color, muted, unit
+from senga_desktop.ui.widgets.map import MapView, map_data
+from senga_desktop.ui.widgets.plan_panel.formatting import FALLBACK_ZONE, zone_of
+from senga_desktop.ui.widgets.plan_panel.held import HeldOrdersView
+from senga_desktop.ui.widgets.plan_panel.models import (
+    ROUTE_ID_ROLE,
+    SHARE_ROLE,
+    RouteListModel,
+    StopTableModel,
+)
+from senga_desktop.ui.widgets.plan_panel.totals import TotalsStrip
+
+__all__ = ["PlanPanel"]
+
+
+class _ShareDelegate(QStyledItemDelegate):
+    """Draws a thin capacity bar under the "82 % · 4.1 t" text of the used-capacity columns."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().paint(painter, option, index)
+        share = index.data(SHARE_ROLE)
+        if share is None:
+            return
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        height = max(3, rect.height() // 8)
+        bar = QRect(rect.left() + 4, rect.bottom() - height - 2, rect.width() - 8, height)
+        palette: QPalette = option.palette  # type: ignore[attr-defined]
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        track = QColor(palette.color(QPalette.ColorRole.Mid))
+        track.setAlpha(90)
+        painter.fillRect(bar, track)
+        fill = QColor(palette.color(QPalette.ColorRole.Highlight))
+        if share > 1.0:
+            fill = QColor(error_color(option.widget))  # type: ignore[attr-defined]
+        filled = QRect(bar)
+        filled.setWidth(round(bar.width() * min(1.0, max(0.0, float(share)))))
+        painter.fillRect(filled, fill)
+        painter.restore()
+
+
+class _SwatchDelegate(QStyledItemDelegate):
+    """The route's map colour as a small square before the truck's plate."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().initStyleOption(option, index)
+        side = option.fontMetrics.height() - 4  # type: ignore[attr-defined]
+        option.decorationSize = QSize(side, side)  # type: ignore[attr-defined]
+
+
+def _table(name: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setHighlightSections(False)
+    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+    return table
+
+
+class PlanPanel(QWidget):
+    """A plan to look at: ``show_decision(view)`` or ``show_routes(depot, routes, held)``.
+
+    ``route_selected(route_id)`` is emitted when the user (list or map) or :meth:`select_route`
+    chooses a route; ``order_open_requested(order_id)`` when the user opens a held order.
+    """
+
+    route_selected = Signal(str)
+    order_open_requested = Signal(str)
+
+    def __init__(self, *, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("plan_panel")
+        u = unit(self)
+        self._zone: tzinfo = zone_of(FALLBACK_ZONE)
+        self._depot: DepotPoint | None = None
+        self._routes: tuple[RouteView, ...] = ()
+        self._held: tuple[HeldView, ...] = ()
+        self._syncing = False
+
+        self.totals = TotalsStrip()
+        self._build_lists(u)
+        map_side = self._build_map(u)
+
+        # Routes beside the map on top; the selected route's stops and the held orders below,
+        # across the whole width, so their sentences have room to be read.
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("plan_splitter")
+        self.splitter.addWidget(self.route_table)
+        self.splitter.addWidget(map_side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([3000, 2000])  # proportions; the list needs its columns
+
+        self.list_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.list_splitter.setObjectName("plan_list_splitter")
+        self.list_splitter.addWidget(self.splitter)
+        self.list_splitter.addWidget(self.tabs)
+        self.list_splitter.setStretchFactor(0, 3)
+        self.list_splitter.setStretchFactor(1, 2)
+        self.list_splitter.setChildrenCollapsible(False)
+        self.list_splitter.setSizes([3000, 2000])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(u)
+        layout.addWidget(self.totals)
+        layout.addWidget(self.list_splitter, 1)
+
+    def _build_lists(self, u: int) -> None:
+        self.route_model = RouteListModel(self)
+        self.route_table = _table("route_table")
+        self.route_table.setModel(self.route_model)
+        self.route_table.setItemDelegateForColumn(0, _SwatchDelegate(self.route_table))
+        share = _ShareDelegate(self.route_table)
+        self.route_table.setItemDelegateForColumn(3, share)
+        self.route_table.setItemDelegateForColumn(4, share)
+        header = self.route_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        self.route_table.selectionModel().currentRowChanged.connect(self._on_route_row_changed)
+
+        self.stop_model = StopTableModel(self, late_color=QColor(error_color(self)))
+        self.stop_table = _table("stop_table")
+        self.stop_table.setModel(self.stop_model)
+        self.stop_table.horizontalHeader().setStretchLastSection(True)
+        self.stop_caption = muted(QLabel("Choose a route to see its stops."))
+        self.stop_caption.setObjectName("stop_caption")
+        self.stop_caption.setWordWrap(True)
+        stops = QWidget()
+        stops_layout = QVBoxLayout(stops)
+        stops_layout.setContentsMargins(0, u // 2, 0, 0)
+        stops_layout.addWidget(self.stop_caption)
+        stops_layout.addWidget(self.stop_table, 1)
+
+        self.held_view = HeldOrdersView()
+        self.held_view.order_open_requested.connect(self.order_open_requested)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("plan_tabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(stops, "Stops")
+        self.tabs.addTab(self.held_view, "Held orders")
+
+    def _build_map(self, u: int) -> QWidget:
+        self.map = MapView()
+        self.map.setMinimumWidth(u * 40)
+        self.map.route_clicked.connect(self._on_map_route_clicked)
+        self.map.marker_clicked.connect(self._on_map_marker_clicked)
+        self.alone_box = QCheckBox("Show this route alone")
+        self.alone_box.setObjectName("show_route_alone")
+        self.alone_box.setEnabled(False)
+        self.alone_box.toggled.connect(self._on_alone_toggled)
+        # The map's own legend says the lines are straight (STRAIGHT_LINES_NOTE).
+        map_bar = QHBoxLayout()
+        map_bar.addWidget(self.alone_box)
+        map_bar.addStretch(1)
+        map_side = QWidget()
+        map_layout = QVBoxLayout(map_side)
+        map_layout.setContentsMargins(0, 0, 0, 0)
+        map_layout.addWidget(self.map, 1)
+        map_layout.addLayout(map_bar)
+        return map_side
+
+    # -- public API --------------------------------------------------------------------------
+
+    def show_decision(self, view: DecisionView) -> None:
+        """Show a decision: its totals, routes, held orders and map."""
+        self._show(view.depot, view.routes, view.held)
+        self.totals.show_totals(view.totals, view)
+
+    def show_routes(
+        self, depot: DepotPoint, routes: Sequence[RouteView], held: Sequence[HeldView] = ()
+    ) -> None:
+        """Show routes that are not (or not only) one decision's, e.g. on the Routes screen."""
+        self._show(depot, routes, held)
+        self.totals.show_totals(totals_of(routes, len(held)))
+
+    def clear(self) -> None:
+        self._depot = None
+        self._routes, self._held = (), ()
+        self.route_model.set_routes((), self._zone)
+        self.stop_model.set_route(None, self._zone)
+        self.held_view.set_held(())
+        self.totals.clear()
+        self.map.clear()
+        self._update_tabs()
+        self._after_selection(None)
+
+    def routes(self) -> tuple[RouteView, ...]:
+        return self._routes
+
+    def select_route(self, route_id: str | None) -> None:
+        """Choose a route in the list (and so on the map); ``None`` or unknown: none."""
+        row = self.route_model.row_of(route_id) if route_id else None
+        selection = self.route_table.selectionModel()
+        if row is None:
+            selection.clearSelection()
+            selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+            return
+        index = self.route_model.index(row, 0)
+        selection.setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.route_table.scrollTo(index)
+
+    def selected_route(self) -> str | None:
+        index = self.route_table.selectionModel().currentIndex()
+        if not index.isValid():
+            return None
+        value = index.siblingAtColumn(0).data(ROUTE_ID_ROLE)
+        return str(value) if value else None
+
+    def set_totals_visible(self, visible: bool) -> None:
+        self.totals.setVisible(visible)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _show(
+        self, depot: DepotPoint, routes: Sequence[RouteView], held: Sequence[HeldView]
+    ) -> None:
+        self._depot = depot
+        self._zone = zone_of(depot.time_zone)
+        self._routes, self._held = tuple(routes), tuple(held)
+        self.alone_box.setChecked(False)
+        self.route_model.set_routes(self._routes, self._zone)
+        self._size_route_columns()
+        self.stop_model.set_route(None, self._zone)
+        self.held_view.set_held(self._held)
+        self.map.set_data(map_data(depot, self._routes, self._held))
+        self._update_tabs()
+        self._after_selection(None)
+
+    def _size_route_columns(self) -> None:
+        # Sized from the font, not from the contents: resizeColumnsToContents on 40 routes
+        # would measure every cell, and the widths would jump from one plan to the next.
+        chars = (16, 30, 6, 16, 18, 10, 14, 13, 14, 14)
+        width = self.fontMetrics().averageCharWidth()
+        for column, n in enumerate(chars):
+            self.route_table.setColumnWidth(column, width * n)
+
+    def _update_tabs(self) -> None:
+        count = len(self._held)
+        self.tabs.setTabText(1, f"Held orders ({count})" if count else "Held orders")
+
+    def _route(self, route_id: str | None) -> RouteView | None:
+        return next((r for r in self._routes if r.route_id == route_id), None)
+
+    def _after_selection(self, route_id: str | None) -> None:
+        route = self._route(route_id)
+        self.stop_model.set_route(route, self._zone)
+        if route is None:
+            self.stop_caption.setText(
+                "Choose a route in the list or on the map to see its stops."
+                if self._routes
+                else "No routes."
+            )
+        else:
+            towns = " → ".join(route.towns)
+            caption = f"{route.vehicle_id} ({route.vehicle_type}): {towns}"
+            if route.attention:
+                caption += f" — {route.attention}"
+            self.stop_caption.setText(caption)
+            self.stop_table.resizeColumnsToContents()
+        self.alone_box.setEnabled(route is not None)
+        if route is None and self.alone_box.isChecked():
+            self.alone_box.setChecked(False)
+        elif route is not None and self.alone_box.isChecked():
+            self.map.show_only(route.route_id)
+
+    def _on_route_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        route_id = (
+            str(current.siblingAtColumn(0).data(ROUTE_ID_ROLE)) if current.isValid() else None
+        )
+        self.map.select_route(route_id)
+        self._after_selection(route_id)
+        if route_id is not None:
+            if self.tabs.currentIndex() != 0 and not self._syncing:
+                self.tabs.setCurrentIndex(0)
+            self.route_selected.emit(route_id)
+
+    def _on_map_route_clicked(self, route_id: str) -> None:
+        self._syncing = True
+        try:
+            self.select_route(route_id)
+        finally:
+            self._syncing = False
+
+    def _on_map_marker_clicked(self, order_id: str) -> None:
+        if self.held_view.select_order(order_id):
+            self.tabs.setCurrentWidget(self.held_view)
+
+    def _on_alone_toggled(self, checked: bool) -> None:
+        self.map.show_only(self.selected_route() if checked else None)
