@@ -3,6 +3,14 @@
 :func:`build_demo_data` is pure and deterministic (a fixed seed); :func:`seed_demo` writes its
 result in one unit of work, skipping every record whose business key exists already, so seeding
 twice adds nothing. No user accounts are created: the first admin is made by the setup step.
+
+The book is laid out around the moment it is created, so that the first plan shows the product
+at any hour: about a third of the orders are for the next delivery day (today when it is still
+morning in Nairobi, else tomorrow), sized to what the fleet carries in one wave, the rest for the
+day after. Every window opens only once a truck loaded at the depot can reach it (long-haul
+towns a day later), inside the customer's delivery hours. A few orders are honest exceptions
+(:data:`EXCEPTIONS`): one too heavy for any truck, one chilled load for a town beyond a reefer's
+day, and one whose window closed an hour ago.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ import logging
 import math
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,9 +41,14 @@ SEED = 20261125
 ORDER_COUNT = 96
 DEPOT_TZ = ZoneInfo("Africa/Nairobi")
 ROAD_FACTOR = 1.3  # Kenyan roads run about 30 % longer than the straight line
-BASE_FEE_KES = 2500  # loading, paperwork and the first kilometres
-RATE_KES_PER_TONNE_KM = 11  # a part-load rate; a full semi-trailer pays less per tonne-km
+BASE_FEE_KES = 3500  # loading, paperwork and the first kilometres
+RATE_KES_PER_TONNE_KM = 16  # a part-load rate; a full semi-trailer pays less per tonne-km
 JITTER_KM = 3.0  # consignees are spread around the town centre, not stacked on it
+NEXT_DAY_SHARE = 0.30  # orders for the next delivery day: about what the fleet carries in a wave
+PLANNING_SPEED_KMH = 50.0  # what a loaded truck averages on Kenyan roads, for window openings
+DRIVING_DAY_H = 10.0  # a driver's day; a longer drive rests overnight (14 h) on the way
+LEAD_H = 2.0  # loading at the depot and a margin, before a truck can leave
+NEXT_DAY_REACH_H = 6.0  # long-haul freight is booked two days ahead, not for the next day
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +86,11 @@ class CustomerProfile:
     share: int  # relative number of orders
     handling: tuple[SpecialHandling, ...] = ()
     handling_share: float = 0.0  # share of its orders that need ``handling``
+    towns: tuple[str, ...] = ()  # where it delivers, if not anywhere the depot serves
+
+
+# Chilled goods go to the supermarkets, markets and the airport around Nairobi: a reefer's day.
+_METRO = ("Nairobi", "Thika", "Ruiru", "Kiambu", "Athi River", "Limuru")
 
 
 _COLD = SpecialHandling.REFRIGERATED
@@ -83,7 +101,7 @@ CUSTOMERS: tuple[CustomerProfile, ...] = (
                     "Mombasa Road, Nairobi", "Wanjiku Kamau", 24, (6, 14), (1.0, 6.0), 0.35, 16),
     CustomerProfile("Kiambu Highlands Dairy Cooperative", "+254733218904",
                     "dispatch@kiambudairy.co.ke", "Kiambu Road, Kiambu", "Mwangi Njoroge", 12,
-                    (6, 12), (0.5, 4.0), 0.9, 12, (_COLD,), 1.0),
+                    (6, 12), (0.3, 2.0), 0.9, 12, (_COLD,), 1.0, _METRO),
     CustomerProfile("Simba Bora Cement Distributors", "+254711906452", "orders@simbabora.co.ke",
                     "Namanga Road, Athi River", "Kiprop Cheruiyot", 72, (7, 18), (2.0, 8.0), 1.3,
                     10),
@@ -100,7 +118,7 @@ CUSTOMERS: tuple[CustomerProfile, ...] = (
                     (_HAZ,), 0.12),
     CustomerProfile("Rift Valley Blooms Exporters", "+254727902318", "cargo@rvblooms.co.ke",
                     "Moi South Lake Road, Naivasha", "Nyambura Wairimu", 12, (6, 16), (0.3, 3.0),
-                    0.15, 6, (_COLD,), 1.0),
+                    0.3, 6, (_COLD,), 1.0, ("Nairobi",)),
     CustomerProfile("Kilimo Grain Millers Ltd", "+254718334702", "sales@kilimomillers.co.ke",
                     "Uganda Road, Eldoret", "Wafula Barasa", 60, (7, 17), (2.0, 8.0), 0.7, 8),
     CustomerProfile("Maji Safi Water Bottlers", "+254740219863", "delivery@majisafi.co.ke",
@@ -110,8 +128,8 @@ CUSTOMERS: tuple[CustomerProfile, ...] = (
                     "Luthuli Avenue, Nairobi", "Otieno Ochieng", 48, (9, 17), (0.2, 2.5), 0.3, 6,
                     (_FRAGILE,), 0.5),
     CustomerProfile("Lake Basin Fish Traders", "+254791873520", "coldchain@lakebasinfish.co.ke",
-                    "Oginga Odinga Street, Kisumu", "Akinyi Adhiambo", 12, (6, 14), (0.3, 3.0),
-                    0.6, 5, (_COLD,), 1.0),
+                    "Oginga Odinga Street, Kisumu", "Akinyi Adhiambo", 12, (6, 14), (0.2, 1.5),
+                    0.6, 5, (_COLD,), 1.0, _METRO),
 )  # fmt: skip
 
 
@@ -158,15 +176,18 @@ class TruckSpec:
     capabilities: tuple[SpecialHandling, ...] = (SpecialHandling.COVERED,)
 
 
-# Reefers are light and medium because the dairy, flower and fish consignments are small; the
+# Four reefers, light and medium because the dairy, flower and fish consignments are small but
+# daily; the
 # tail lift serves the pharma and electricals drops; the hazardous-rated truck the agrovet's
 # chemicals. The plate doubles as the fleet number (vehicle_id) so that databases seeded by
 # earlier versions, keyed by plate, stay idempotent.
 TRUCKS: tuple[TruckSpec, ...] = (
     TruckSpec("KDA 123B", "light"), TruckSpec("KDB 418K", "light", capabilities=_REEFER),
-    TruckSpec("KDC 732F", "light", capabilities=_TAIL_LIFT), TruckSpec("KDE 205T", "light"),
+    TruckSpec("KDC 732F", "light", capabilities=_TAIL_LIFT),
+    TruckSpec("KDE 205T", "light", capabilities=_REEFER),
     TruckSpec("KCY 964P", "light", town="Nakuru", free_in_hours=5),
-    TruckSpec("KDA 587M", "medium"), TruckSpec("KDD 311Q", "medium", capabilities=_REEFER),
+    TruckSpec("KDA 587M", "medium", capabilities=_REEFER),
+    TruckSpec("KDD 311Q", "medium", capabilities=_REEFER),
     TruckSpec("KCX 846R", "medium"), TruckSpec("KDF 092A", "medium"),
     TruckSpec("KDB 650H", "heavy", capabilities=_ADR), TruckSpec("KDC 277W", "heavy"),
     TruckSpec("KCZ 519G", "heavy", town="Eldoret", free_in_hours=8),
@@ -226,9 +247,6 @@ def build_demo_data(now: datetime) -> DemoData:
         raise ValueError(f"naive datetime {now!r}: give it a time zone")
     rng = random.Random(SEED)
     now = now.astimezone(UTC)
-    # Windows start on whole hours counted from the next full hour after `now`.
-    base = now.replace(minute=0, second=0, microsecond=0)
-    base += timedelta(hours=1) if base < now else timedelta(0)
     customers = {f"CUST-{i:04d}": _customer_columns(p) for i, p in enumerate(CUSTOMERS, 1)}
     vehicles = {t.plate: _vehicle_columns(t, now) for t in TRUCKS}
     keys = list(customers)
@@ -237,18 +255,24 @@ def build_demo_data(now: datetime) -> DemoData:
     for number in range(1, ORDER_COUNT + 1):
         index = rng.choices(range(len(CUSTOMERS)), weights=[c.share for c in CUSTOMERS])[0]
         profile = CUSTOMERS[index]
-        town = rng.choices(towns, weights=list(DESTINATIONS.values()))[0]
+        served = profile.towns or towns
+        town = rng.choices(served, weights=[DESTINATIONS[t] for t in served])[0]
         low, high = profile.tonnes
         # Most consignments are small: skew the draw towards the lower end of the range.
         tonnes = Decimal(str(round(low + (high - low) * rng.random() ** 1.6, 2)))
         m3 = float(tonnes) / profile.density * rng.uniform(0.85, 1.15)
         priority = rng.choices(list(PRIORITIES), weights=list(PRIORITIES.values()))[0]
+        # Every third order or so is for the next delivery day, spread evenly over the book.
+        next_day = number % 10 < round(NEXT_DAY_SHARE * 10)
+        if priority is Priority.URGENT and not next_day:
+            priority = Priority.HIGH  # "urgent" is for the next delivery day, not the one after
         handling = list(profile.handling) if rng.random() < profile.handling_share else []
         destination = _destination(rng, town)
-        start, end = _window(rng, base, profile.hours)
         km = ROAD_FACTOR * haversine_km(
             DEMO_DEPOT.lat, DEMO_DEPOT.lon, destination["lat"], destination["lon"]
         )
+        # Every third order or so, spread evenly over the book rather than by chance.
+        start, end = _window(rng, now, profile.hours, reach_hours(km), next_day=next_day)
         markup = 1 + sum(SURCHARGES[h] for h in handling) + PRIORITY_SURCHARGES.get(priority, 0)
         price = (BASE_FEE_KES + RATE_KES_PER_TONNE_KM * float(tonnes) * km) * markup
         orders[f"ORD-DEMO-{number:04d}"] = {
@@ -263,7 +287,10 @@ def build_demo_data(now: datetime) -> DemoData:
             "priority": priority,
             "special_handling": [str(h) for h in handling],
             "price_kes": Decimal(round(price)),  # whole shillings, as quoted to customers
+            # Entered over the last few hours, well inside every customer's patience.
+            "created_at": now - timedelta(minutes=17 * (number % 19)),
         }
+    orders.update(_exceptions(now, keys))
     return DemoData(customers, vehicles, orders)
 
 
@@ -327,21 +354,102 @@ def _destination(rng: random.Random, town_name: str) -> dict[str, Any]:
     return {"name": town.name, "address": address, "lat": round(lat, 5), "lon": round(lon, 5)}
 
 
+def reach_hours(road_km: float) -> float:
+    """Hours from "loading starts at the depot" to arrival ``road_km`` away, overnight rests
+    included: the earliest a window there can sensibly open."""
+    drive = road_km / PLANNING_SPEED_KMH
+    return LEAD_H + drive + math.floor(drive / DRIVING_DAY_H) * (24 - DRIVING_DAY_H)
+
+
+def delivery_days(now: datetime) -> tuple[date, date]:
+    """The next delivery day (today while it is still morning at the depot) and the one after."""
+    local = now.astimezone(DEPOT_TZ)
+    first = local.date() if local.hour < 12 else local.date() + timedelta(days=1)
+    return first, first + timedelta(days=1)
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), DEPOT_TZ).astimezone(UTC)
+
+
 def _window(
-    rng: random.Random, base: datetime, hours: tuple[int, int]
+    rng: random.Random,
+    now: datetime,
+    hours: tuple[int, int],
+    reach: float,
+    *,
+    next_day: bool,
 ) -> tuple[datetime, datetime]:
-    """A 2 to 10 hour window inside the customer's local delivery hours, within 47 h of ``base``."""
+    """A 2 to 10 hour window on whole hours inside the customer's delivery hours (local time), on
+    the next delivery day or the one after, opening no earlier than a truck can be there.
+
+    Draws exactly two random numbers whatever ``now`` is, so the rest of the book is the same at
+    any hour. A town out of reach on the chosen day moves to the following one; a long-haul town
+    (over :data:`NEXT_DAY_REACH_H` away) is never for the next delivery day.
+    """
     opens, closes = hours
-    slots = [
-        base + timedelta(hours=k)
-        for k in range(1, 45)
-        if opens <= (base + timedelta(hours=k)).astimezone(DEPOT_TZ).hour <= closes - 2
-    ]
-    start = slots[int(rng.random() * len(slots))]  # exactly one draw, whatever len(slots) is
-    length = rng.randint(2, 10)
-    local_close = start.astimezone(DEPOT_TZ).replace(hour=closes).astimezone(UTC)
-    end = min(start + timedelta(hours=length), local_close, base + timedelta(hours=47))
+    slot_draw, length = rng.random(), rng.randint(2, 10)
+    first, second = delivery_days(now)
+    next_day = next_day and reach <= NEXT_DAY_REACH_H
+    # The day after's windows end beyond the next 24 h: "due within a day" is one delivery day.
+    earliest = now + timedelta(hours=reach if next_day else max(reach, 23))
+    for day in (first, second, second + timedelta(days=1))[0 if next_day else 1 :]:
+        low, high = max(_at(day, opens), earliest), _at(day, closes - 2)
+        if low <= high:
+            break
+    # Whole hours from `low` (rounded up) to `high`.
+    low = low.replace(minute=0, second=0, microsecond=0) + (
+        timedelta(hours=1) if low.minute or low.second or low.microsecond else timedelta(0)
+    )
+    slots = max(1, int((high - low).total_seconds() // 3600) + 1)
+    start = low + timedelta(hours=int(slot_draw * slots))
+    end = min(start + timedelta(hours=length), _at(day, closes))
     return start, end
+
+
+#: The orders no plan can carry, each for a reason a dispatcher meets in real life.
+EXCEPTIONS = ("ORD-DEMO-X001", "ORD-DEMO-X002", "ORD-DEMO-X003")
+
+
+def _exceptions(now: datetime, customers: list[str]) -> dict[str, dict[str, Any]]:
+    """A transformer heavier than the semi-trailer takes, chilled fish for Mombasa (beyond a
+    reefer's one-day trip) and cement whose window closed an hour ago."""
+    second = delivery_days(now)[1]
+    closed = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    gazetteer = load_gazetteer()
+    rows: tuple[tuple[Any, ...], ...] = (
+        # key, customer, town, street, t, m³, window, handling, KES
+        (EXCEPTIONS[0], 10, "Thika", "Plot 12, Garissa Road", "34.5", "30.0",
+         (_at(second, 8), _at(second, 16)), ["covered"], 185_000),
+        (EXCEPTIONS[1], 11, "Mombasa", "Plot 7, Moi Avenue", "1.8", "3.0",
+         (_at(second, 9), _at(second, 17)), ["refrigerated"], 64_000),
+        (EXCEPTIONS[2], 2, "Athi River", "Plot 88, Namanga Road", "4.2", "3.3",
+         (closed - timedelta(hours=4), closed), [], 9_800),
+    )  # fmt: skip
+    orders: dict[str, dict[str, Any]] = {}
+    for key, customer, town, street, tonnes, m3, (start, end), handling, price in rows:
+        where = gazetteer.get(town)
+        assert where is not None, town  # the rows above name gazetteer towns only
+        orders[key] = {
+            "customer_key": customers[customer],
+            "pickup_location": DEMO_DEPOT.as_location(),
+            "destination_city": town,
+            "destination_location": {
+                "name": where.name,
+                "address": f"{street}, {where.name}",
+                "lat": where.latitude,
+                "lon": where.longitude,
+            },
+            "weight_tonnes": Decimal(tonnes),
+            "volume_m3": Decimal(m3),
+            "time_window_start": start,
+            "time_window_end": end,
+            "priority": Priority.NORMAL,
+            "special_handling": handling,
+            "price_kes": Decimal(price),
+            "created_at": now - timedelta(minutes=30),
+        }
+    return orders
 
 
 def seed_demo(sessions: sessionmaker[Session], *, now: datetime | None = None) -> DemoSeedReport:

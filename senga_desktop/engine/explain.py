@@ -58,6 +58,14 @@ class ReasonCode(StrEnum):
     FITS_ON_ROUTE = "fits_on_route"  # a feasible insertion costs no more than it is worth
 
 
+#: Screen verdicts no later run changes (the fleet cannot carry the order at all): they win over
+#: a policy's "wait", which would wrongly promise that a later run plans the order.
+NEVER_CARRIED = frozenset(
+    {ReasonCode.NO_COMPATIBLE_TRUCK, ReasonCode.TOO_HEAVY, ReasonCode.TOO_BULKY,
+     ReasonCode.BEYOND_SHIFT}
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Reason:
     """Why one order was left out; ``details`` carries the figures behind the sentence."""
@@ -200,7 +208,8 @@ def explain_unassigned(
 ) -> dict[str, Reason]:
     """A reason for every order of the state that is not on a route of ``plan``.
 
-    ``held`` gives the policy's own reasons, which take precedence; then the screen's. Every
+    An order no truck of the fleet can carry at all (:data:`NEVER_CARRIED`) says so first;
+    otherwise ``held`` gives the policy's own reasons, which take precedence; then the screen's. Every
     other order is tried at every position of every planned route whose truck can carry it and
     on every compatible idle truck (:mod:`~senga_desktop.engine.insertion`): if some insertion
     is feasible, the cheapest is priced against the order's prize ("held for a better load" only
@@ -216,7 +225,9 @@ def explain_unassigned(
         oid = order.order_id
         if oid in routed:
             continue
-        if oid in held:
+        if oid in screened and screened[oid].code in NEVER_CARRIED:
+            reasons[oid] = screened[oid]
+        elif oid in held:
             reasons[oid] = held[oid]
         elif oid in screened:
             reasons[oid] = screened[oid]
