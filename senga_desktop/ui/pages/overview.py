@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from senga_desktop.controllers.overview import depot_overview
 from senga_desktop.errors import SengaError
 from senga_desktop.ui.pages.base import Page
+from senga_desktop.ui.pages.orders.formatting import depot_zone
 from senga_desktop.ui.style import heading, markdown_label, muted, unit
 from senga_desktop.ui.tasks import report_unexpected
 from senga_desktop.ui.widgets.cards import FigureCard, FigureGrid, NoteBox
+from senga_desktop.ui.widgets.depot_inputs import zone_caption
 
 if TYPE_CHECKING:
     from senga_desktop.controllers.overview import DepotOverview
@@ -115,8 +117,10 @@ class OverviewPage(Page):
         self.empty_box.setVisible(overview.orders_total == 0)
         self.problem_box.hide()
         where = self.context.database.location if self.context.database else ""
-        updated = QTime.currentTime().toString("HH:mm")
-        self.subtitle_label.setText(f"Figures as of {updated} from {where}")
+        # Depot time, as on every other screen, whatever clock this computer keeps.
+        zone = depot_zone(self.context.general.time_zone)
+        updated = datetime.now(UTC).astimezone(zone).strftime("%H:%M")
+        self.subtitle_label.setText(f"Figures as of {updated} {zone_caption(zone)} from {where}")
 
     def _on_failed(self, exc: BaseException) -> None:
         self._request = None
