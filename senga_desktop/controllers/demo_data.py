@@ -33,7 +33,16 @@ from senga_desktop.db.uow import unit_of_work
 from senga_desktop.domain import OrderStatus, Priority, SpecialHandling, VehicleStatus
 from senga_desktop.gazetteer import haversine_km, load_gazetteer
 
-__all__ = ["DEMO_DEPOT", "DemoData", "DemoSeedReport", "Depot", "build_demo_data", "seed_demo"]
+__all__ = [
+    "DEMO_DEPOT",
+    "DEMO_ORDER_COUNT",
+    "EXCEPTIONS",
+    "DemoData",
+    "DemoSeedReport",
+    "Depot",
+    "build_demo_data",
+    "seed_demo",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -288,7 +297,7 @@ def build_demo_data(now: datetime) -> DemoData:
             "special_handling": [str(h) for h in handling],
             "price_kes": Decimal(round(price)),  # whole shillings, as quoted to customers
             # Entered over the last few hours, well inside every customer's patience.
-            "created_at": now - timedelta(minutes=17 * (number % 19)),
+            "created_at": now - timedelta(minutes=1 + 17 * (number % 19)),
         }
     orders.update(_exceptions(now, keys))
     return DemoData(customers, vehicles, orders)
@@ -409,6 +418,8 @@ def _window(
 
 #: The orders no plan can carry, each for a reason a dispatcher meets in real life.
 EXCEPTIONS = ("ORD-DEMO-X001", "ORD-DEMO-X002", "ORD-DEMO-X003")
+#: Every order the demo seeds.
+DEMO_ORDER_COUNT = ORDER_COUNT + len(EXCEPTIONS)
 
 
 def _exceptions(now: datetime, customers: list[str]) -> dict[str, dict[str, Any]]:

@@ -14,7 +14,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.engine import Engine
 
 from senga_desktop.controllers import auth, decisions, planning, users
-from senga_desktop.controllers.demo_data import seed_demo
+from senga_desktop.controllers.demo_data import DEMO_ORDER_COUNT, seed_demo
 from senga_desktop.controllers.permissions import Actor
 from senga_desktop.controllers.plan_views import DecisionPage
 from senga_desktop.db.engine import Database
@@ -78,7 +78,9 @@ def test_the_trail_lists_decisions_newest_first_with_their_figures(
         assert row.parameters == dict(summary.parameters)
         assert row.orders_routed == len(summary.orders_routed) > 0
         assert row.orders_held == len(summary.held)
-        assert row.orders_routed + row.orders_held == 96  # every pending order of the demo
+        assert (
+            row.orders_routed + row.orders_held == DEMO_ORDER_COUNT
+        )  # every pending order of the demo
         assert row.routes == len(summary.routes)
         assert row.cost_kes == summary.total_cost_kes
         assert row.confidence == summary.confidence

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from senga_desktop.cli import cli
 from senga_desktop.controllers import auth, planning, users
-from senga_desktop.controllers.demo_data import seed_demo
+from senga_desktop.controllers.demo_data import DEMO_ORDER_COUNT, build_demo_data, seed_demo
 from senga_desktop.controllers.permissions import Actor
 from senga_desktop.controllers.planning_state import arrival_rates, read_state
 from senga_desktop.db.engine import Database
@@ -63,7 +63,7 @@ def test_a_run_stores_the_decision_and_proposed_routes(
         assert sorted(record.orders_routed) == sorted(o for r in routes for o in r.order_ids)
         assert all(r.status is RouteStatus.PROPOSED for r in routes)
         assert stops == sum(len(r.order_ids) for r in routes)
-        assert pending == 96  # nothing is assigned before a commit
+        assert pending == DEMO_ORDER_COUNT  # nothing is assigned before a commit
         total = sum((r.estimated_cost_kes for r in routes), Decimal(0))
         assert abs(total - record.total_cost_estimate) <= Decimal("0.01") * len(routes)
     route = summary.routes[0]
@@ -71,7 +71,7 @@ def test_a_run_stores_the_decision_and_proposed_routes(
     assert all(stop.eta is not None and stop.eta >= NOW for stop in route.stops)
     held = {h.order_id for h in summary.held}
     assert held.isdisjoint(summary.orders_routed)
-    assert len(held) + len(summary.orders_routed) == 96
+    assert len(held) + len(summary.orders_routed) == DEMO_ORDER_COUNT
     assert all(h.message for h in summary.held)
 
 
@@ -186,7 +186,9 @@ def test_a_dla_decision_keeps_its_arrival_rates_and_replays(
     with unit_of_work(database.sessions) as session:
         record = session.scalars(select(Decision)).one()
         rates = record.state_snapshot["state"]["belief"]["arrival_rates"]
-    assert rates["Nakuru"] == pytest.approx(3 / 30)
+    # The three history orders and the demo's own Nakuru orders, entered in the last hours.
+    demo = [o for o in build_demo_data(NOW).orders.values() if o["destination_city"] == "Nakuru"]
+    assert rates["Nakuru"] == pytest.approx((3 + len(demo)) / 30)
     assert summary.confidence is not None
     assert planning.replay_decision(database.sessions, dispatcher, summary.decision_id).same
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from senga_desktop.controllers import auth, planning, users
-from senga_desktop.controllers.demo_data import seed_demo
+from senga_desktop.controllers.demo_data import DEMO_ORDER_COUNT, seed_demo
 from senga_desktop.controllers.permissions import Actor
 from senga_desktop.controllers.planning_state import PlanScope
 from senga_desktop.controllers.planning_views import planning_options
@@ -113,7 +113,9 @@ def test_a_run_plans_only_orders_due_before_the_limit_or_chosen_by_number(
 
 
 def test_an_empty_scope_says_what_to_do(database: Database, dispatcher: Actor) -> None:
-    with pytest.raises(ValidationError, match="None of the 96 pending orders is in the chosen"):
+    with pytest.raises(
+        ValidationError, match=f"None of the {DEMO_ORDER_COUNT} pending orders is in the chosen"
+    ):
         planning.plan(
             database.sessions, dispatcher, _request(PlanScope(towns=frozenset({"Lodwar"}))), now=NOW
         )

@@ -134,7 +134,7 @@ def test_filters_by_town_type_capability_and_plate(
 
     filters.select(filters.type_combo, None)
     filters.select(filters.capability_combo, SpecialHandling.REFRIGERATED)
-    assert sorted(_plates(page)) == ["KDB 418K", "KDD 311Q"]
+    assert sorted(_plates(page)) == ["KDA 587M", "KDB 418K", "KDD 311Q", "KDE 205T"]
     filters.select(filters.capability_combo, SpecialHandling.COVERED)  # reefers are covered too
     query = BoardQuery(capability=SpecialHandling.COVERED)
     assert _plates(page) == [v.label for v in fleet.board(demo.sessions, admin, query).vehicles]

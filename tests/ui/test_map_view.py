@@ -4,7 +4,6 @@ zoom, tooltips, the adapter from the plan read models, and a crowded 40-route pl
 from __future__ import annotations
 
 import math
-import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -438,11 +437,8 @@ def test_forty_routes_and_five_hundred_stops_stay_readable(qtbot: QtBot) -> None
     widget.resize(1280, 800)
     widget.show()
     qtbot.waitExposed(widget)
-    began = time.perf_counter()
     widget.set_data(map_data(depot, routes, held))
-    widget.canvas().viewport().grab()
-    elapsed = time.perf_counter() - began
-    assert elapsed < 1.5  # the benchmark measures ~0.06 s; this only catches a collapse
+    widget.canvas().viewport().grab()  # speed: benchmarks/map_view.py
     scene = widget.canvas().scene()
     stops = [i for i in scene.items() if isinstance(i, StopItem)]
     assert len(stops) == 500

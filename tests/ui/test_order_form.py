@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint
 from pytestqt.qtbot import QtBot
 
 from senga_desktop.controllers import orders
-from senga_desktop.controllers.demo_data import seed_demo
+from senga_desktop.controllers.demo_data import DEMO_ORDER_COUNT, seed_demo
 from senga_desktop.controllers.order_validation import OrderInput
 from senga_desktop.controllers.orders_query import OrderQuery, list_orders
 from senga_desktop.controllers.permissions import Actor
@@ -46,7 +46,7 @@ def admin(database: Database) -> Actor:
 
 @pytest.fixture
 def demo(database: Database) -> Database:
-    """The demo depot: 12 customers, trucks up to a 28 t / 76 m³ semi-trailer, 96 orders."""
+    """The demo depot: 12 customers, trucks up to a 28 t / 76 m³ semi-trailer, 99 orders."""
     seed_demo(database.sessions)
     return database
 
@@ -212,7 +212,7 @@ def test_a_valid_order_is_saved_numbered_and_listed(
     page.resize(1200, 700)
     page.show()
     page.activated()
-    assert page.model.total == 96
+    assert page.model.total == DEMO_ORDER_COUNT
 
     page.order_actions.new.trigger()
     dialog = page.order_actions.active_dialog
@@ -234,7 +234,7 @@ def test_a_valid_order_is_saved_numbered_and_listed(
         f"Order {saved.order_number} is saved: Jamii Supermarkets Ltd to Nakuru"
     )
     assert not page.frame.notice_box.isHidden()
-    assert page.model.total == 97
+    assert page.model.total == DEMO_ORDER_COUNT + 1
     selected = page.selected_order()  # newest first: on the first page, and selected
     assert selected is not None
     assert selected.order_number == saved.order_number

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from senga_desktop.controllers import orders
-from senga_desktop.controllers.demo_data import seed_demo
+from senga_desktop.controllers.demo_data import DEMO_ORDER_COUNT, seed_demo
 from senga_desktop.controllers.orders_query import OrderQuery, OrderSort, list_orders
 from senga_desktop.controllers.permissions import Actor
 from senga_desktop.db.engine import Database
@@ -35,7 +35,8 @@ from senga_desktop.ui.tasks import BaseTaskRunner, SyncTaskRunner, TaskRunner
 from tests.factories import make_order
 from tests.ui.support import isolate_qsettings, make_admin
 
-GENERATED = 160  # with the demo's 96: 256 orders, three pages of 100
+GENERATED = 160  # with the demo's orders: three pages of 100
+TOTAL = GENERATED + DEMO_ORDER_COUNT
 TOWNS = ("Kisumu", "Eldoret", "Nakuru", "Mombasa")
 STATUSES = tuple(OrderStatus)
 BASE = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
@@ -114,21 +115,21 @@ def test_pages_of_a_hundred_with_previous_and_next(
 ) -> None:
     page = _page(qtbot, busy, admin)
     frame = page.frame
-    assert page.model.total == 256
+    assert page.model.total == TOTAL
     assert page.model.rowCount() == 100
-    assert frame.pager_label.text() == "Rows 1\N{EN DASH}100 of 256"
+    assert frame.pager_label.text() == f"Rows 1\N{EN DASH}100 of {TOTAL}"
     assert not frame.previous_button.isEnabled()
-    assert frame.subtitle_label.text().startswith("256 orders in all")
+    assert frame.subtitle_label.text().startswith(f"{TOTAL} orders in all")
     first = {o.order_number for o in _rows(page)}  # type: ignore[attr-defined]
 
     frame.next_button.click()
-    assert frame.pager_label.text() == "Rows 101\N{EN DASH}200 of 256"
+    assert frame.pager_label.text() == f"Rows 101\N{EN DASH}200 of {TOTAL}"
     second = {o.order_number for o in _rows(page)}  # type: ignore[attr-defined]
     frame.next_button.click()
-    assert frame.pager_label.text() == "Rows 201\N{EN DASH}256 of 256"
+    assert frame.pager_label.text() == f"Rows 201\N{EN DASH}{TOTAL} of {TOTAL}"
     assert not frame.next_button.isEnabled()
     third = {o.order_number for o in _rows(page)}  # type: ignore[attr-defined]
-    assert len(first | second | third) == 256  # no row twice, none skipped
+    assert len(first | second | third) == TOTAL  # no row twice, none skipped
     frame.previous_button.click()
     assert page.offset == 100
 
@@ -153,12 +154,12 @@ def test_filters_status_town_customer_dates_and_text(
     assert page.model.total == _total(busy, admin, town="Kisumu") >= GENERATED // 4
     assert {o.destination_city for o in _rows(page)} == {"Kisumu"}  # type: ignore[attr-defined]
 
-    filters.customer_picker.set_text("Lake Basin")  # part of a name is enough
+    filters.customer_picker.set_text("Kilimo Grain")  # part of a name is enough
     filters.flush()
-    assert {o.customer_id for o in _rows(page)} == {"CUST-0012"}  # type: ignore[attr-defined]
-    assert page.model.total == _total(busy, admin, town="Kisumu", customer_id="CUST-0012")
+    assert {o.customer_id for o in _rows(page)} == {"CUST-0009"}  # type: ignore[attr-defined]
+    assert page.model.total == _total(busy, admin, town="Kisumu", customer_id="CUST-0009")
     filters.clear()
-    assert page.model.total == 256
+    assert page.model.total == TOTAL
 
     first_day, last_day = BASE + timedelta(days=4), BASE + timedelta(days=6)
     filters.set_window_range(first_day, last_day)
@@ -172,7 +173,7 @@ def test_filters_status_town_customer_dates_and_text(
     assert page.model.total == _total(busy, admin, window_from=window_from, window_to=window_to)
     button = filters.range_button
     _menu_action(button, "range_any_day").trigger()
-    assert page.model.total == 256
+    assert page.model.total == TOTAL
     assert button.text() == "Window: any day"
     _menu_action(button, "range_tomorrow").trigger()
     assert button.text() == "Window: tomorrow"
@@ -380,7 +381,7 @@ def test_the_empty_states_say_what_to_do(qtbot: QtBot, database: Database, admin
     assert page.empty_new_button.isHidden()
     page.empty_clear_button.click()
     assert not page.frame.showing_empty
-    assert page.model.total == 96
+    assert page.model.total == DEMO_ORDER_COUNT
 
 
 def test_the_threaded_runner_loads_off_the_gui_thread_newest_answer_wins(
@@ -390,7 +391,7 @@ def test_the_threaded_runner_loads_off_the_gui_thread_newest_answer_wins(
     try:
         page = _page(qtbot, busy, admin, runner=runner)
         qtbot.waitUntil(lambda: page.model.rowCount() == 100, timeout=10_000)
-        assert page.model.total == 256
+        assert page.model.total == TOTAL
 
         shown: list[int] = []
         page.rows_shown.connect(lambda loaded: shown.append(loaded.total))

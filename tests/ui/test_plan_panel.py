@@ -3,8 +3,6 @@ the map in step with the list, and the paint time of a 40-route / 500-stop plan.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -144,15 +142,14 @@ def test_routes_without_totals_and_clear(qtbot: QtBot, view: DecisionView) -> No
     assert panel.selected_route() is None
 
 
-def test_a_40_route_500_stop_plan_paints_within_half_a_second(qtbot: QtBot) -> None:
+def test_a_40_route_500_stop_plan_is_shown_whole(qtbot: QtBot) -> None:
+    """Speed is measured by benchmarks/planning_screen.py; here, that all of it is there."""
     panel = _panel(qtbot)
     big = big_view()
     assert sum(len(r.stops) for r in big.routes) == 500
-    started = time.perf_counter()
     panel.show_decision(big)
     panel.repaint()
     panel.map.canvas().viewport().repaint()
     QApplication.processEvents()
-    elapsed = time.perf_counter() - started
     assert panel.route_model.rowCount() == 40
-    assert elapsed < 0.5, f"painting took {elapsed * 1000:.0f} ms"
+    assert sorted(panel.map.route_ids()) == sorted(r.route_id for r in big.routes)

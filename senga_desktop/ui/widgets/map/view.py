@@ -368,11 +368,22 @@ class MapView(QWidget):
             group(marker.lat, marker.lon, marker.town).members.append(held)
             self._scene.addItem(held)
             self._held.append(held)
+
+        # One label a town: consignees are spread around its centre, so its stops and held
+        # orders fall in several groups; the busiest one with route stops carries the name.
+        def weight(found: _Group) -> tuple[bool, int]:
+            return any(isinstance(m, StopItem) for m in found.members), len(found.members)
+
+        named: dict[str, _Group] = {}
         for found in groups.values():
             if found.town and not found.has_depot:
-                found.label = LabelItem(found.town, size=11, color=QColor("#24282d"))
-                found.label.setPos(found.centre)
-                self._scene.addItem(found.label)
+                best = named.get(found.town)
+                if best is None or weight(found) > weight(best):
+                    named[found.town] = found
+        for found in named.values():
+            found.label = LabelItem(found.town, size=11, color=QColor("#24282d"))
+            found.label.setPos(found.centre)
+            self._scene.addItem(found.label)
         self._groups = list(groups.values())
         self._apply_emphasis()
 
