@@ -209,7 +209,8 @@ def explain_unassigned(
     """A reason for every order of the state that is not on a route of ``plan``.
 
     An order no truck of the fleet can carry at all (:data:`NEVER_CARRIED`) says so first;
-    otherwise ``held`` gives the policy's own reasons, which take precedence; then the screen's. Every
+    otherwise ``held`` gives the policy's own reasons, which take precedence; then the
+    screen's. Every
     other order is tried at every position of every planned route whose truck can carry it and
     on every compatible idle truck (:mod:`~senga_desktop.engine.insertion`): if some insertion
     is feasible, the cheapest is priced against the order's prize ("held for a better load" only
