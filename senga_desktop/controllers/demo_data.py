@@ -186,10 +186,9 @@ class TruckSpec:
 
 
 # Four reefers, light and medium because the dairy, flower and fish consignments are small but
-# daily; the
-# tail lift serves the pharma and electricals drops; the hazardous-rated truck the agrovet's
-# chemicals. The plate doubles as the fleet number (vehicle_id) so that databases seeded by
-# earlier versions, keyed by plate, stay idempotent.
+# daily; the tail lift serves the pharma and electricals drops; the hazardous-rated truck the
+# agrovet's chemicals. The plate doubles as the fleet number (vehicle_id) so that databases
+# seeded by earlier versions, keyed by plate, stay idempotent.
 TRUCKS: tuple[TruckSpec, ...] = (
     TruckSpec("KDA 123B", "light"), TruckSpec("KDB 418K", "light", capabilities=_REEFER),
     TruckSpec("KDC 732F", "light", capabilities=_TAIL_LIFT),
@@ -280,7 +279,6 @@ def build_demo_data(now: datetime) -> DemoData:
         km = ROAD_FACTOR * haversine_km(
             DEMO_DEPOT.lat, DEMO_DEPOT.lon, destination["lat"], destination["lon"]
         )
-        # Every third order or so, spread evenly over the book rather than by chance.
         start, end = _window(rng, now, profile.hours, reach_hours(km), next_day=next_day)
         markup = 1 + sum(SURCHARGES[h] for h in handling) + PRIORITY_SURCHARGES.get(priority, 0)
         price = (BASE_FEE_KES + RATE_KES_PER_TONNE_KM * float(tonnes) * km) * markup

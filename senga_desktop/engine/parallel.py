@@ -90,6 +90,7 @@ def solve_best_of(
     rounds: int = 1,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    warm_start: Plan | None = None,
 ) -> Plan:
     """Solve ``problem`` once per seed (in parallel processes) and return the best plan.
 
@@ -107,7 +108,7 @@ def solve_best_of(
     workers = min(processes or len(seeds), len(seeds))
     started = time.perf_counter()
     iterations = None if max_iterations is None else max(1, math.ceil(max_iterations / rounds))
-    best: Plan | None = None
+    best: Plan | None = warm_start
     spent = 0  # iterations of every search, all rounds and seeds
     with _Pool(workers) as pool:
         for number in range(rounds):

@@ -40,6 +40,7 @@ def make_policy(
     parameters: Mapping[str, float] | None = None,
     *,
     travel: TravelModel | None = None,
+    workers: int = 1,
 ) -> BasePolicy:
     """The policy called ``name`` with ``parameters`` over its defaults."""
     try:
@@ -47,4 +48,4 @@ def make_policy(
     except (ValueError, KeyError):
         known = ", ".join(str(p) for p in POLICIES)
         raise ValidationError("policy", f"unknown policy {name!r} (known: {known})") from None
-    return kind(parameters, travel=travel)
+    return kind(parameters, travel=travel, workers=workers)

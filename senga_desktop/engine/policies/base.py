@@ -18,8 +18,10 @@ from typing import ClassVar, Protocol
 
 from senga_desktop.domain import PolicyName
 from senga_desktop.engine.explain import Reason
+from senga_desktop.engine.parallel import consecutive_seeds, solve_best_of
 from senga_desktop.engine.plan import Plan
-from senga_desktop.engine.problem import CancelToken, ProgressCallback
+from senga_desktop.engine.problem import CancelToken, ProgressCallback, RoutingProblem
+from senga_desktop.engine.solver import solve
 from senga_desktop.engine.state import OrderState, PlanningState, TruckState
 from senga_desktop.engine.travel import GreatCircleTravel, TravelModel
 from senga_desktop.errors import ValidationError
@@ -85,8 +87,14 @@ class BasePolicy(ABC):
     RANGES: ClassVar[Mapping[str, tuple[float, float]]]
 
     def __init__(
-        self, parameters: Mapping[str, float] | None = None, *, travel: TravelModel | None = None
+        self,
+        parameters: Mapping[str, float] | None = None,
+        *,
+        travel: TravelModel | None = None,
+        workers: int = 1,
     ) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
         merged = dict(self.DEFAULTS)
         for key, value in (parameters or {}).items():
             if key not in self.DEFAULTS:
@@ -99,6 +107,7 @@ class BasePolicy(ABC):
             merged[key] = number
         self._parameters = MappingProxyType(merged)
         self._travel = travel
+        self._workers = workers
         self._default_travel: tuple[object, TravelModel] | None = None
 
     @property
@@ -123,6 +132,47 @@ class BasePolicy(ABC):
         cancel: CancelToken | None = None,
     ) -> Decision:
         """See :meth:`Policy.decide`."""
+
+    @property
+    def workers(self) -> int:
+        """How many processes each search of this policy uses (1: in this process)."""
+        return self._workers
+
+    def optimise(
+        self,
+        problem: RoutingProblem,
+        travel: TravelModel,
+        *,
+        seed: int,
+        time_limit: float | None,
+        max_iterations: int | None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+        warm_start: Plan | None = None,
+    ) -> Plan:
+        """Route ``problem``: one search here, or the best of :attr:`workers` parallel seeds
+        (``seed, seed + 1, …``) sharing their best plans (:mod:`~senga_desktop.engine.parallel`)."""
+        if self._workers == 1:
+            return solve(
+                problem,
+                travel,
+                seed=seed,
+                time_limit=time_limit,
+                max_iterations=max_iterations,
+                progress=progress,
+                cancel=cancel,
+                warm_start=warm_start,
+            )
+        return solve_best_of(
+            problem,
+            travel,
+            seeds=consecutive_seeds(seed, self._workers),
+            time_limit=time_limit,
+            max_iterations=max_iterations,
+            progress=progress,
+            cancel=cancel,
+            warm_start=warm_start,
+        )
 
     def theta(self, key: str) -> float:
         """One parameter's value."""

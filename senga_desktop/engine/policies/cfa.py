@@ -35,7 +35,6 @@ from senga_desktop.domain import PolicyName, Priority
 from senga_desktop.engine.explain import Reason, ReasonCode, explain_unassigned
 from senga_desktop.engine.policies.base import BasePolicy, Decision, covering, substate
 from senga_desktop.engine.problem import CancelToken, Layout, ProgressCallback, RoutingProblem
-from senga_desktop.engine.solver import solve
 from senga_desktop.engine.state import OrderState, PlanningState
 
 __all__ = ["CFAPolicy"]
@@ -90,7 +89,7 @@ class CFAPolicy(BasePolicy):
         started = time.perf_counter()
         travel = self.travel_for(state)
         offered, held = self.offer(state)
-        plan = solve(
+        plan = self.optimise(
             self.routing_problem(substate(state, offered)),
             travel,
             seed=seed,

@@ -41,7 +41,6 @@ from senga_desktop.engine.policies.base import (
 )
 from senga_desktop.engine.policies.cfa import CFAPolicy
 from senga_desktop.engine.problem import CancelToken, Layout, ProgressCallback
-from senga_desktop.engine.solver import solve
 from senga_desktop.engine.state import OrderState, PlanningState
 from senga_desktop.engine.travel import TravelModel
 from senga_desktop.gazetteer import load_gazetteer
@@ -161,8 +160,9 @@ class DLAPolicy(BasePolicy):
         travel: TravelModel | None = None,
         arrivals: ArrivalModel | None = None,
         history: Sequence[OrderState] | None = None,
+        workers: int = 1,
     ) -> None:
-        super().__init__(parameters, travel=travel)
+        super().__init__(parameters, travel=travel, workers=workers)
         if arrivals is None and history is not None:
             arrivals = ArrivalModel.from_history(history)
         self.arrivals = arrivals
@@ -194,7 +194,7 @@ class DLAPolicy(BasePolicy):
             future_ids = {o.order_id for o, _ in futures}
             scenario = substate(state, [*offered, *(o for o, _ in futures)])
             release = {o.order_id: at for o, at in futures}
-            plan = solve(
+            plan = self.optimise(
                 cfa.routing_problem(scenario, release),
                 travel,
                 seed=seed + k,
@@ -212,7 +212,7 @@ class DLAPolicy(BasePolicy):
         for order in offered:
             if share[order.order_id] < threshold:
                 held[order.order_id] = self._held(order, now_counts[order.order_id], samples)
-        plan = solve(
+        plan = self.optimise(
             cfa.routing_problem(substate(state, dispatch)),
             travel,
             seed=seed,

@@ -31,7 +31,6 @@ from senga_desktop.engine.explain import Reason, ReasonCode, explain_unassigned,
 from senga_desktop.engine.plan import Plan, PlannedRoute
 from senga_desktop.engine.policies.base import BasePolicy, Decision, sub_progress, substate
 from senga_desktop.engine.problem import CancelToken, Layout, ProgressCallback, RoutingProblem
-from senga_desktop.engine.solver import solve
 from senga_desktop.engine.state import OrderState, PlanningState, TruckState
 
 __all__ = ["PFAPolicy"]
@@ -77,7 +76,7 @@ class PFAPolicy(BasePolicy):
         feasible = True
         for n, (truck, orders) in enumerate(loads):
             share = time_limit / len(loads) if time_limit is not None else None
-            plan = solve(
+            plan = self.optimise(
                 RoutingProblem(substate(state, orders, (truck,))),
                 travel,
                 seed=seed,

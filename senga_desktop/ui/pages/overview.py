@@ -53,6 +53,7 @@ class OverviewPage(Page):
         self.title_label = heading(context.general.depot_name, name="overview_title")
         self.subtitle_label = muted(QLabel("Loading the figures…"))
         self.subtitle_label.setObjectName("overview_subtitle")
+        self.subtitle_label.setWordWrap(True)  # a long database path must not widen the page
         self.cards = {
             key: FigureCard(key=key, icon_name=icon_name, caption=caption, note=note)
             for key, icon_name, caption, note in _CARDS

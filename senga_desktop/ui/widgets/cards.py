@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QPalette, QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
 from senga_desktop.ui.style import icon, icon_label, muted, scaled_font, unit
 
@@ -47,7 +55,9 @@ class FigureCard(QFrame):
         layout.addWidget(self.caption_label)
         layout.addWidget(self.note_label)
         layout.addStretch(1)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 24)
+        # Wide enough for the bold caption, so no card clips what it counts.
+        caption_width = self.caption_label.sizeHint().width() + u * 4
+        self.setMinimumWidth(max(self.fontMetrics().averageCharWidth() * 24, caption_width))
 
     def set_value(self, text: str) -> None:
         self.value_label.setText(text)
@@ -65,7 +75,15 @@ class FigureGrid(QWidget):
         self._layout = QGridLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(unit(self) * 2)
+        # The widget's minimum comes from minimumSizeHint below, not from the laid-out row.
+        self._layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self._place(self.COLUMN_CHOICES[-1])
+
+    def minimumSizeHint(self) -> QSize:
+        # One card's width, not the current row's: else a scroll area never lets the grid
+        # narrow enough to re-flow into fewer columns. The height is the current arrangement's.
+        width = max(c.minimumWidth() for c in self._cards)
+        return QSize(width, self._layout.totalMinimumSize().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -89,6 +107,7 @@ class FigureGrid(QWidget):
         for column in range(max(self.COLUMN_CHOICES)):
             self._layout.setColumnStretch(column, 1 if column < columns else 0)
         self._columns = columns
+        self.updateGeometry()  # the height needed changes with the number of rows
 
 
 class NoteBox(QFrame):
