@@ -18,7 +18,7 @@ the engine's instances then run first, one at a time, so cores are not oversubsc
 Needs the ``bench`` extra (ortools, vrplib).
 
     .venv/bin/python benchmarks/solomon_gap.py [--all | INSTANCE ...] [--time-limit 10]
-        [--engine-seeds 2 --engine-rounds 4]
+        [--engine-seeds 2 --engine-rounds 4] [--solvers engine,pyvrp]
 """
 
 from __future__ import annotations
@@ -233,6 +233,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="instances solved at a time")
     parser.add_argument(
+        "--solvers",
+        default=",".join(SOLVERS),
+        help="comma-separated subset of engine,pyvrp,ortools (engine and pyvrp are required)",
+    )
+    parser.add_argument(
         "--engine-seeds",
         type=int,
         default=1,
@@ -245,6 +250,9 @@ def parse_args() -> argparse.Namespace:
         help="engine: cut the time into N rounds, each seed restarting from the joint best",
     )
     args = parser.parse_args()
+    args.solvers = tuple(x for x in SOLVERS if x in args.solvers.split(","))
+    if not {"engine", "pyvrp"} <= set(args.solvers):
+        parser.error("--solvers must include engine and pyvrp")
     if args.engine_rounds < 1:
         parser.error("--engine-rounds must be at least 1")
     if args.engine_seeds < 1:
@@ -259,16 +267,16 @@ def main() -> None:
         names = sorted(p.stem for p in (BENCH / "solomon").glob("*.txt"))
     best = bks()
     jobs: list[Job] = [
-        (name, args.time_limit, args.seed, args.engine_seeds, args.engine_rounds, SOLVERS)
+        (name, args.time_limit, args.seed, args.engine_seeds, args.engine_rounds, args.solvers)
         for name in names
     ]
     started = time.perf_counter()
     rows = run_all(jobs, args.jobs, args.engine_seeds)
     wall = time.perf_counter() - started
 
-    gaps: dict[str, list[float]] = {s: [] for s in SOLVERS}
+    gaps: dict[str, list[float]] = {s: [] for s in args.solvers}
     head = f"{'instance':9} {'BKS':>8} |" + "|".join(
-        f" {s:>8} {'gap %':>6} {'veh':>3} ok " for s in SOLVERS
+        f" {s:>8} {'gap %':>6} {'veh':>3} ok " for s in args.solvers
     )
     print(f"Solomon VRPTW, {args.time_limit:g} s per solver and instance, seed {args.seed}, "
           f"{args.jobs} at a time (DIMACS distances)")  # fmt: skip
@@ -285,7 +293,7 @@ def main() -> None:
     for row in rows:
         ref = best[row["instance"]]
         cells = []
-        for s in SOLVERS:
+        for s in args.solvers:
             r = row[s]
             if r["distance"] is None:  # no solution within the limit
                 gaps[s].append(float("inf"))
@@ -297,7 +305,7 @@ def main() -> None:
             cells.append(f" {r['distance']:8.1f} {gap:6.2f} {r['vehicles']:3d} {mark}  ")
         print(f"{row['instance']:9} {ref:8.1f} |" + "|".join(cells))
     print("-" * len(head))
-    for s in SOLVERS:
+    for s in args.solvers:
         feasible = sum(row[s]["feasible"] for row in rows)
         found = [g for g in gaps[s] if g != float("inf")]
         missing = f", no solution on {len(gaps[s]) - len(found)}" if len(found) < len(rows) else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 MAX_TRIP_DAYS = 7
+MAX_TRIPS = 6  # trips a day for a truck that reloads at the depot (vans, light trucks)
 """The longest trip a truck may be allowed (days); the database's ``ck_vehicles_trip_in_a_week``."""
 
 

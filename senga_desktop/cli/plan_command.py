@@ -68,6 +68,23 @@ def _print(summary: DecisionSummary) -> None:
             click.echo(f"  {held.order_id}: {held.message}")
 
 
+def _pins(values: tuple[str, ...]) -> dict[str, str]:
+    """``ORDER_ID=VEHICLE_ID`` options as a mapping; a malformed or repeated one is refused."""
+    pins: dict[str, str] = {}
+    for value in values:
+        order_id, sep, vehicle_id = value.partition("=")
+        order_id, vehicle_id = order_id.strip(), vehicle_id.strip()
+        if not sep or not order_id or not vehicle_id:
+            raise click.BadParameter(f"{value!r} is not ORDER_ID=VEHICLE_ID", param_hint="--pin")
+        if pins.get(order_id, vehicle_id) != vehicle_id:
+            raise click.BadParameter(
+                f"{order_id} is pinned to both {pins[order_id]} and {vehicle_id}",
+                param_hint="--pin",
+            )
+        pins[order_id] = vehicle_id
+    return pins
+
+
 def _print_refusal(decision_id: str, refused: StaleDataError) -> None:
     """The summary on one line, then every changed record (stderr: it is the command's error)."""
     click.echo(f"error: {refused.summary}", err=True)
@@ -105,6 +122,39 @@ def _print_refusal(decision_id: str, refused: StaleDataError) -> None:
     metavar="ID",
     help="Do not plan: show the stored decision ID (with --commit: commit it).",
 )
+@click.option(
+    "--warm-start",
+    "base_decision_id",
+    metavar="DECISION_ID",
+    help="Start from this decision's routes (a proposal, a committed or an edited plan).",
+)
+@click.option(
+    "--lock",
+    "locks",
+    metavar="VEHICLE_ID",
+    multiple=True,
+    help="Keep the --warm-start decision's route of this truck exactly (repeatable).",
+)
+@click.option(
+    "--pin",
+    "pins",
+    metavar="ORDER_ID=VEHICLE_ID",
+    multiple=True,
+    callback=lambda _ctx, _param, values: _pins(values),
+    help="Keep this order on this truck (repeatable).",
+)
+@click.option(
+    "--keep-committed/--extend-committed",
+    "keep_committed",
+    default=True,
+    show_default=True,
+    help="Leave committed routes as they are, or let those not started take extra stops.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Search processes to use [default: one per core, at most four].",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
 def plan(
     *,
@@ -114,6 +164,11 @@ def plan(
     seed: int,
     commit: bool,
     decision_id: str | None,
+    base_decision_id: str | None,
+    locks: tuple[str, ...],
+    pins: dict[str, str],
+    keep_committed: bool,
+    workers: int | None,
     as_json: bool,
 ) -> None:
     """Plan the pending orders onto the available trucks and store the decision.
@@ -121,7 +176,16 @@ def plan(
     The proposed routes are kept as a decision record (see the Decisions screen); --commit makes
     them real at once: routes planned, orders assigned, trucks reserved. A decision that went
     out of date meanwhile is refused with what changed, and the command exits with status 1.
+
+    Re-planning: --warm-start starts from another decision's routes, --lock keeps some of them
+    exactly, --pin keeps orders on chosen trucks. Committed routes keep their loaded trucks as
+    they are; --extend-committed lets those that have not started take extra stops (committing
+    then amends them).
     """
+    if decision_id is not None and (base_decision_id or locks or pins or not keep_committed):
+        raise click.UsageError("--decision shows a stored decision: it does not plan again.")
+    if locks and base_decision_id is None:
+        raise click.UsageError("--lock needs --warm-start DECISION_ID (the plan to lock from).")
     database = state().open()
     if decision_id is None:
         request = planning.PlanRequest(
@@ -129,6 +193,11 @@ def plan(
             seed=seed,
             time_limit=None if max_iterations else time_limit,
             max_iterations=max_iterations,
+            base_decision_id=base_decision_id,
+            locked_vehicle_ids=frozenset(locks),
+            pins=pins,
+            extend_committed=not keep_committed,
+            workers=workers,
         )
         summary = planning.plan(database.sessions, COMMAND_LINE, request)
     else:

@@ -4,8 +4,9 @@ The instance is read into the engine's own state and travel model
 (:mod:`senga_desktop.engine.instances`) and solved by the same adapter that plans a depot day,
 with every customer required. ``--seeds N`` (by default one per core, at most
 :data:`MAX_AUTO_SEEDS`) runs seeds ``seed, seed + 1, …`` in parallel processes within the same
-time limit and keeps the best plan (:mod:`senga_desktop.engine.parallel`); ``--rounds R`` (4 by
-default) cuts that time into R rounds, every seed restarting from the joint best. Give
+time limit and keeps the best plan (:mod:`senga_desktop.engine.parallel`); ``--rounds R`` cuts
+that time into R rounds, every seed continuing from the joint best after each (by default one
+round per 5 s, 4 to 12). Give
 ``--seeds`` explicitly for a result that does not depend on the machine's core count. Distances
 are reported in the instance's own units: DIMACS for Solomon-style instances (C101 ≈ 827.3),
 nearest-integer Euclidean for CVRP.
@@ -21,10 +22,10 @@ from pathlib import Path
 import click
 
 from senga_desktop.engine.instances import read_instance
-from senga_desktop.engine.parallel import consecutive_seeds, solve_best_of
+from senga_desktop.engine.parallel import MAX_AUTO_WORKERS, consecutive_seeds, solve_best_of
 from senga_desktop.engine.solver import solve as solve_problem
 
-MAX_AUTO_SEEDS = 4  # more processes than this add start-up time sooner than quality
+MAX_AUTO_SEEDS = MAX_AUTO_WORKERS
 
 
 @click.command()
@@ -54,10 +55,9 @@ MAX_AUTO_SEEDS = 4  # more processes than this add start-up time sooner than qua
 @click.option(
     "--rounds",
     type=click.IntRange(min=1),
-    default=4,
-    show_default=True,
-    help="With several seeds: cut the search into N rounds, every seed restarting from the best "
-    "plan of the round before.",
+    default=None,
+    help="With several seeds: cut the search into N rounds; after each, every seed continues from "
+    "the best plan so far.  [default: one round per 5 s, 4 to 12]",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document.")
 def solve(
@@ -67,7 +67,7 @@ def solve(
     max_iterations: int | None,
     seed: int,
     seed_count: int | None,
-    rounds: int,
+    rounds: int | None,
     as_json: bool,
 ) -> None:
     """Solve a Solomon .txt or VRPLIB .vrp benchmark INSTANCE and print the routes."""

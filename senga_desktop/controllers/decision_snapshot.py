@@ -60,6 +60,7 @@ def _truck(truck: TruckState) -> SnapshotTruck:
         shift_hours=truck.shift_hours if truck.shift_hours is not None else math.inf,
         trip_days=truck.trip_days,
         capabilities=tuple(sorted(truck.capabilities)),
+        max_trips=truck.max_trips,
     )
 
 

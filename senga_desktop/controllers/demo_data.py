@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from senga_desktop.controllers.settings_trips import TripSettings, read_trips, write_trips
 from senga_desktop.db.base import Base
 from senga_desktop.db.models import Customer, Order, Vehicle
 from senga_desktop.db.uow import unit_of_work
@@ -47,6 +48,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 SEED = 20261125
+# The depot's vans and light trucks may come back at midday, reload and go out again.
+DEMO_TRIPS = TripSettings({"light_3t": 3, "reefer_van_2t": 3})
 ORDER_COUNT = 96
 DEPOT_TZ = ZoneInfo("Africa/Nairobi")
 ROAD_FACTOR = 1.3  # Kenyan roads run about 30 % longer than the straight line
@@ -471,6 +474,8 @@ def seed_demo(sessions: sessionmaker[Session], *, now: datetime | None = None) -
     with unit_of_work(sessions) as session:
         customers_added = _add_missing(session, Customer, "customer_id", data.customers)
         vehicles_added = _add_missing(session, Vehicle, "vehicle_id", data.vehicles)
+        if not read_trips(session).by_type:  # a manager's own choice is kept
+            write_trips(session, DEMO_TRIPS, user_id=None)
         session.flush()  # new customers need their ids before orders can refer to them
         ids: dict[str, int] = dict(session.execute(select(Customer.customer_id, Customer.id)).all())
         orders = {}

@@ -26,6 +26,7 @@ __all__ = [
     "HeldView",
     "MovedOrder",
     "PlanTotals",
+    "ReloadView",
     "RouteFilter",
     "RoutePage",
     "RouteRow",
@@ -76,6 +77,7 @@ class StopView:
     load_after_m3: Decimal
     special_handling: tuple[str, ...]
     revenue_kes: Decimal = ZERO
+    trip: int = 0  # from 0; a truck making several trips a day reloads at the depot between
 
     @property
     def late(self) -> bool:
@@ -84,8 +86,23 @@ class StopView:
 
 
 @dataclass(frozen=True, slots=True)
+class ReloadView:
+    """A return to the depot before trip ``trip`` (1 for the second): back at ``arrival``,
+    loaded and out again at ``departure`` (UTC)."""
+
+    trip: int
+    arrival: datetime | None
+    departure: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class RouteView:
-    """One route as screens show it: the truck, stops in order, loads, distance, time and money."""
+    """One route as screens show it: the truck, stops in order, loads, distance, time and money.
+
+    A route of several trips has a :class:`ReloadView` per return to the depot and each stop its
+    ``trip``; ``load_tonnes`` and ``load_m3`` are then the largest load of one trip (what the
+    truck carries at once), and a stop's load after it counts only its own trip's freight.
+    """
 
     route_id: str
     vehicle_id: str  # the truck's id (its plate)
@@ -107,10 +124,32 @@ class RouteView:
     departure: datetime | None  # leaves its start (UTC)
     return_at: datetime | None  # back at the depot (UTC)
     attention: str | None = None  # why a dispatcher must look at it (e.g. truck in maintenance)
+    reloads: tuple[ReloadView, ...] = ()
 
     @property
     def order_ids(self) -> tuple[str, ...]:
         return tuple(o for stop in self.stops for o in stop.order_ids)
+
+    @property
+    def trip_count(self) -> int:
+        """How many trips the route makes (1 for a route without reloads)."""
+        return max([len(self.reloads), *(s.trip for s in self.stops)]) + 1
+
+    def trip_stops(self, trip: int) -> tuple[StopView, ...]:
+        """The stops of one trip, in delivery order."""
+        return tuple(s for s in self.stops if s.trip == trip)
+
+    def reload_before(self, trip: int) -> ReloadView | None:
+        """The return to the depot that starts ``trip`` (``None`` for the first trip)."""
+        return next((r for r in self.reloads if r.trip == trip), None)
+
+    def trip_load(self, trip: int) -> tuple[Decimal, Decimal]:
+        """Tonnes and m³ on board leaving the depot for ``trip``."""
+        stops = self.trip_stops(trip)
+        return (
+            sum((s.weight_tonnes for s in stops), ZERO),
+            sum((s.volume_m3 for s in stops), ZERO),
+        )
 
     @property
     def towns(self) -> tuple[str, ...]:
@@ -236,6 +275,7 @@ class SnapshotTruck:
     shift_hours: float
     trip_days: int
     capabilities: tuple[str, ...]
+    max_trips: int = 1  # trips a day, reloading at the depot between them
 
 
 @dataclass(frozen=True)

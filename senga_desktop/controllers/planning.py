@@ -7,6 +7,12 @@ then stores the decision with its proposed routes and stops and every held order
 order or truck the decision saw has changed since, with a refusal that says who changed what
 (:mod:`~senga_desktop.controllers.planning_stale`). Discarding keeps the decision as an audit
 record.
+
+A run may start from another decision (a warm start), keep some of its routes exactly (locks),
+keep chosen orders on chosen trucks (pins) and let committed routes that have not started take
+extra stops (:mod:`~senga_desktop.controllers.planning_warm`); committing such a run amends those
+routes (:mod:`~senga_desktop.controllers.planning_amend`). Without ``extend_committed`` a
+committed route's truck is on route, so re-planning keeps loaded trucks as they are.
 """
 
 from __future__ import annotations
@@ -26,6 +32,11 @@ from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 from senga_desktop.controllers import audit
 from senga_desktop.controllers.order_status import change_status
 from senga_desktop.controllers.permissions import Actor, Permission, authorize
+from senga_desktop.controllers.planning_amend import (
+    amend_routes,
+    extension_changes,
+    split_extensions,
+)
 from senga_desktop.controllers.planning_records import (
     DecisionSummary,
     held_to_json,
@@ -46,9 +57,12 @@ from senga_desktop.controllers.planning_state import (
     check_plannable,
     read_state,
 )
+from senga_desktop.controllers.planning_warm import Replan, prepare_replan, replan_from_json
 from senga_desktop.db.models import Decision, Order, Route, Vehicle
 from senga_desktop.db.uow import unit_of_work
 from senga_desktop.domain import DecisionType, OrderStatus, PolicyName, RouteStatus, VehicleStatus
+from senga_desktop.engine.locks import decide_locked
+from senga_desktop.engine.parallel import default_workers
 from senga_desktop.engine.policies import make_policy
 from senga_desktop.engine.problem import CancelToken, ProgressCallback
 from senga_desktop.errors import NotFound, StaleDataError, StorageUnavailable, ValidationError
@@ -72,6 +86,12 @@ class PlanRequest:
 
     With ``max_iterations`` and no ``time_limit`` the run is exactly reproducible; with a time
     limit it is reproducible by replaying the number of iterations it reached.
+
+    ``base_decision_id`` starts the search from that decision's routes (those of its orders still
+    pending in scope and trucks still available); ``locked_vehicle_ids`` keeps its routes of
+    these trucks exactly; ``pins`` (order id → vehicle id) keeps orders on chosen trucks;
+    ``extend_committed`` lets committed routes that have not started take extra stops;
+    ``workers`` is how many search processes to use (``None``: one per core, at most four).
     """
 
     policy: PolicyName = PolicyName.CFA
@@ -81,6 +101,19 @@ class PlanRequest:
     max_iterations: int | None = None
     decision_type: DecisionType = DecisionType.PLANNING
     scope: PlanScope = field(default_factory=PlanScope)
+    base_decision_id: str | None = None
+    locked_vehicle_ids: frozenset[str] = frozenset()
+    pins: Mapping[str, str] = field(default_factory=dict)
+    extend_committed: bool = False
+    workers: int | None = None
+
+    def workers_to_use(self) -> int:
+        """The number of search processes, the machine's default when none is given."""
+        if self.workers is None:
+            return default_workers()
+        if self.workers < 1:
+            raise ValidationError("workers", f"workers must be at least 1, got {self.workers}.")
+        return self.workers
 
 
 def _scope_json(scope: PlanScope) -> dict[str, Any]:
@@ -109,22 +142,37 @@ def plan(
     """Run the policy on the current state and store the decision with its proposed routes.
 
     ``ValidationError`` (saying what to do) when the scope holds no pending order or no available
-    truck; ``PlanningCancelled`` when ``cancel`` is set during the run — nothing is written then.
+    truck, or the base decision, locks or pins do not fit; ``PlanningCancelled`` when ``cancel``
+    is set during the run — nothing is written then.
     """
     started = time.perf_counter()
-    policy = make_policy(request.policy, request.parameters)
+    workers = request.workers_to_use()
+    policy = make_policy(request.policy, request.parameters, workers=workers)
     with unit_of_work(sessions) as session:
         authorize(session, actor, Permission.PLAN_RUN)
         snapshot = read_state(session, now=now, scope=request.scope)
+        replan = prepare_replan(
+            session,
+            snapshot,
+            base_decision_id=request.base_decision_id,
+            locked_vehicle_ids=request.locked_vehicle_ids,
+            pins=request.pins,
+            extend_committed=request.extend_committed,
+            vehicle_ids=request.scope.vehicle_ids,
+        )
+        snapshot = replan.snapshot
         check_plannable(session, request.scope, snapshot)
     read_done = time.perf_counter()
-    decision = policy.decide(
+    decision = decide_locked(
+        policy,
         snapshot.state,
+        replan.locks,
         seed=request.seed,
         time_limit=request.time_limit,
         max_iterations=request.max_iterations,
         progress=progress,
         cancel=cancel,
+        warm_start=replan.warm_start,
     )
     decided = time.perf_counter()
     run = {
@@ -134,6 +182,11 @@ def plan(
         "read_ms": round((read_done - started) * 1000),
         "decide_ms": round((decided - read_done) * 1000),
         "scope": _scope_json(request.scope),
+        "workers": workers,
+        # Iterations of every search, by round and seed: a time-limited run replays exactly.
+        "schedules": [[list(counts) for counts in plan] for plan in decision.schedules],
+        "extend_committed": request.extend_committed,
+        **replan.to_json(),
     }
     with unit_of_work(sessions) as session:
         authorize(session, actor, Permission.PLAN_RUN)
@@ -160,9 +213,24 @@ def plan(
         audit.record_by(session, actor, "decision.planned", entity_type="decision",
                         entity_id=decision_id,
                         details={"policy": policy.name.value, "routes": len(routes),
-                                 "orders": len(decision.dispatched)})  # fmt: skip
+                                 "orders": len(decision.dispatched),
+                                 **_replan_details(replan)})  # fmt: skip
         session.flush()
         return summarise(record, routes, decision.held)
+
+
+def _replan_details(replan: Replan) -> dict[str, Any]:
+    """What the audit entry says about a warm start, locks, pins and extended routes."""
+    details: dict[str, Any] = {}
+    if replan.base_decision_id:
+        details["base_decision_id"] = replan.base_decision_id
+    if replan.locks.routes:
+        details["locked"] = sorted(replan.locks.vehicle_ids)
+    if replan.locks.pins:
+        details["pins"] = len(replan.locks.pins)
+    if replan.extends:
+        details["extends"] = sorted(v["route_id"] for v in replan.extends.values())
+    return details
 
 
 def _load(session: Session, decision_id: str) -> Decision:
@@ -210,10 +278,13 @@ def commit_decision(
             session.refresh(record, ["committed", "committed_at"])
             if record.committed:
                 raise committed_elsewhere(session, record)
-            changes = find_changes(session, record.state_snapshot, routes, orders, vehicles)
+            plain, amend = split_extensions(record, routes)
+            changes = find_changes(session, record.state_snapshot, plain, orders, vehicles)
+            changes += extension_changes(session, record.state_snapshot, amend, orders)
             if changes:
                 raise refusal(session, decision_id, changes)
-            _make_real(session, actor, record, routes, orders)
+            _make_real(session, actor, record, plain, orders)
+            amend_routes(session, actor, record, amend, orders)
             session.flush()
             summary = summarise(record, list(record.routes))
     except (OrmStaleDataError, StorageUnavailable) as exc:
@@ -304,15 +375,24 @@ def replay_decision(
             (r.vehicle.vehicle_id, tuple(r.order_ids))
             for r in sorted(record.routes, key=lambda r: r.route_id)
         )
-        policy = make_policy(record.policy_used, record.policy_parameters)
+        run = document.get("run", {})
+        policy = make_policy(
+            record.policy_used,
+            record.policy_parameters,
+            workers=int(run.get("workers") or 1),
+            replay=run.get("schedules"),  # absent in decisions made before schedules were kept
+        )
         seed = record.seed or 0
     snapshot = StateSnapshot.from_json(document)
-    run = document.get("run", {})
-    decision = policy.decide(
+    replan = replan_from_json(snapshot, run)
+    decision = decide_locked(
+        policy,
         snapshot.state,
+        replan.locks,
         seed=seed,
         time_limit=None,
         max_iterations=run.get("max_iterations") or run.get("iterations"),
+        warm_start=replan.warm_start,
     )
     replayed = tuple(sorted((r.vehicle_id, r.order_ids) for r in decision.plan.routes))
     return ReplayResult(decision_id, tuple(sorted(stored)), replayed)

@@ -108,8 +108,12 @@ def routes_from_plan(
             status=RouteStatus.PROPOSED,
             planned_start=planned.start,
         )
+        trip = 0
         for sequence, stop in enumerate(planned.stops):
             order = state.order(stop.order_id)
+            # The first stop of each later trip keeps the reload before it.
+            reload = planned.reloads[stop.trip - 1] if stop.trip > trip else None
+            trip = stop.trip
             route.stops.append(
                 RouteStop(
                     stop_id=f"{route_id}-S{sequence + 1:02d}",
@@ -117,6 +121,9 @@ def routes_from_plan(
                     location={"name": order.town, "lat": order.lat, "lon": order.lon},
                     stop_type=StopType.DELIVERY,
                     sequence_order=sequence,
+                    trip=stop.trip,
+                    reload_arrival=reload.arrival if reload else None,
+                    reload_departure=reload.departure if reload else None,
                     estimated_arrival=stop.eta,
                     estimated_departure=stop.departure,
                 )

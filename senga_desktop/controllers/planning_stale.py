@@ -63,6 +63,9 @@ _TRUCK_KINDS = {
     "retired": ("1 truck was retired", "{n} trucks were retired"),
     "on_route": ("1 truck is out on a route", "{n} trucks are out on routes"),
 }
+_ROUTE_KINDS = {  # committed routes a run extends (see planning_amend)
+    "changed": ("1 committed route it extends changed", "{n} committed routes it extends changed"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +272,7 @@ def _taken_clause(session: Session, taker: _Taker, orders: int, trucks: int) -> 
 
 def _other_clauses(changes: Sequence[Change]) -> list[str]:
     clauses = []
-    for kind, table in (("order", _ORDER_KINDS), ("truck", _TRUCK_KINDS)):
+    for kind, table in (("order", _ORDER_KINDS), ("truck", _TRUCK_KINDS), ("route", _ROUTE_KINDS)):
         groups: dict[str, list[str]] = defaultdict(list)
         for change in changes:
             if change.kind == kind and change.what != "taken":

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from senga_desktop.controllers.fleet_rules import can_carry
 from senga_desktop.controllers.settings import read_general
+from senga_desktop.controllers.settings_trips import TripSettings, read_trips
 from senga_desktop.db.models import Order, Vehicle
 from senga_desktop.domain import OrderStatus, SpecialHandling, VehicleStatus
 from senga_desktop.engine.policies.dla import hourly_rates
@@ -142,7 +143,9 @@ def _handling_served(capabilities: list[str] | tuple[str, ...]) -> frozenset[str
     return frozenset(h.value for h in SpecialHandling if can_carry(capabilities, h.value))
 
 
-def _truck_state(vehicle: Vehicle, now: datetime, depot: Depot) -> TruckState:
+def _truck_state(
+    vehicle: Vehicle, now: datetime, depot: Depot, trips: TripSettings | None = None
+) -> TruckState:
     where = vehicle.current_location or {}
     free_from = max(vehicle.available_at or now, now)
     return TruckState(
@@ -160,6 +163,10 @@ def _truck_state(vehicle: Vehicle, now: datetime, depot: Depot) -> TruckState:
         fixed_cost=vehicle.fixed_cost_kes,
         shift_hours=float(vehicle.max_shift_hours),
         trip_days=vehicle.max_trip_days,
+        # Reloading between trips is for one-day trucks; a multi-day trip is one long trip.
+        max_trips=(trips or TripSettings()).for_type(vehicle.vehicle_type)
+        if vehicle.max_trip_days == 1
+        else 1,
     )
 
 
@@ -269,6 +276,7 @@ def read_state(
     scope = scope or PlanScope()
     now = (now or datetime.now(UTC)).astimezone(UTC)
     general = read_general(session)
+    trips = read_trips(session)
     depot = Depot(
         name=general.depot_name,
         town=general.depot_town,
@@ -290,7 +298,7 @@ def read_state(
         now=now,
         depot=depot,
         orders=tuple(_order_state(o) for o in orders),
-        trucks=tuple(_truck_state(v, now, depot) for v in vehicles),
+        trucks=tuple(_truck_state(v, now, depot, trips) for v in vehicles),
         belief=Belief(speeds_kmh=speeds, arrival_rates=arrival_rates(session, now)),
     )
     return StateSnapshot(

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from senga_desktop.controllers.plan_views import RouteView, StopView
+from senga_desktop.controllers.plan_views import ReloadView, RouteView, StopView
 from senga_desktop.db.models import Decision, Order, Route, RouteStop, Vehicle
 
 __all__ = [
@@ -100,7 +100,18 @@ def _stop_view(
         load_after_m3=m3,
         special_handling=tuple(handling),
         revenue_kes=sum((o.price_kes for o in found), ZERO),
+        trip=stop.trip,
     )
+
+
+def _reloads(stops: Sequence[RouteStop]) -> tuple[ReloadView, ...]:
+    """The returns to the depot to reload: one before the first stop of each later trip."""
+    views, trip = [], 0
+    for stop in stops:
+        if stop.trip > trip:
+            views.append(ReloadView(stop.trip, stop.reload_arrival, stop.reload_departure))
+            trip = stop.trip
+    return tuple(views)
 
 
 def route_view(
@@ -114,16 +125,25 @@ def route_view(
     """
     vehicle = route.vehicle
     stops = sorted(route.stops, key=lambda s: s.sequence_order)
-    mine = [orders[o] for stop in stops for o in stop.order_ids if o in orders]
-    tonnes = sum((o.weight_tonnes for o in mine), ZERO)
-    m3 = sum((o.volume_m3 for o in mine), ZERO)
+    loads: dict[int, tuple[Decimal, Decimal]] = {}  # what each trip loads at the depot
+    for stop in stops:
+        mine = [orders[o] for o in stop.order_ids if o in orders]
+        kg, m3 = loads.get(stop.trip, (ZERO, ZERO))
+        loads[stop.trip] = (
+            kg + sum((o.weight_tonnes for o in mine), ZERO),
+            m3 + sum((o.volume_m3 for o in mine), ZERO),
+        )
+    tonnes = max((t for t, _ in loads.values()), default=ZERO)
+    m3 = max((v for _, v in loads.values()), default=ZERO)
     views: list[StopView] = []
-    on_board_t, on_board_m3 = tonnes, m3  # loaded at the depot, lighter after every stop
+    on_board = dict(loads)  # loaded at the depot, lighter after every stop
     for stop in stops:
         delivered = [orders[o] for o in stop.order_ids if o in orders]
-        on_board_t -= sum((o.weight_tonnes for o in delivered), ZERO)
-        on_board_m3 -= sum((o.volume_m3 for o in delivered), ZERO)
-        views.append(_stop_view(stop, orders, (on_board_t, on_board_m3)))
+        left_t, left_m3 = on_board[stop.trip]
+        left_t -= sum((o.weight_tonnes for o in delivered), ZERO)
+        left_m3 -= sum((o.volume_m3 for o in delivered), ZERO)
+        on_board[stop.trip] = (left_t, left_m3)
+        views.append(_stop_view(stop, orders, (left_t, left_m3)))
     start = start or _current_start(vehicle)
     departure = route.planned_start
     return RouteView(
@@ -151,6 +171,7 @@ def route_view(
             else None
         ),
         attention=route.attention_reason,
+        reloads=_reloads(stops),
     )
 
 

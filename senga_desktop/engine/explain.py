@@ -18,6 +18,9 @@ capacities, windows, shifts and return times (:mod:`~senga_desktop.engine.insert
   the shift or return time overrun (:attr:`ReasonCode.SHIFT_EXCEEDED`) — and why the other
   compatible trucks cannot take it either.
 
+An order pinned to a truck (``problem.pins``) is tried on that truck alone, and its reason says
+it is pinned there (``details["pinned_to"]``).
+
 Every reason's ``details`` carries what re-checking the sentence needs (the truck, the position,
 the constraint and its figures, times as ISO 8601); the tests re-check them against the plan.
 """
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -220,26 +223,62 @@ def explain_unassigned(
     held = held or {}
     routed = set(plan.order_ids)
     screened = screen(layout)
+    pins = layout.problem.pins
     reasons: dict[str, Reason] = {}
     inserter: Inserter | None = None
+    pinned: dict[str, tuple[Layout, Inserter]] = {}
     for order in layout.state.orders:
         oid = order.order_id
         if oid in routed:
             continue
         if oid in screened and screened[oid].code in NEVER_CARRIED:
             reasons[oid] = screened[oid]
-        elif oid in held:
+        elif oid in held and oid not in pins:
             reasons[oid] = held[oid]
         elif oid in screened:
             reasons[oid] = screened[oid]
+        elif oid in pins:
+            vid = pins[oid]
+            if vid not in pinned:
+                pinned[vid] = _on_truck(layout, plan, vid)
+            own, own_inserter = pinned[vid]
+            reasons[oid] = _pinned(own, order, vid, own_inserter)
         else:
             inserter = inserter or Inserter(layout, plan)
             reasons[oid] = _left_out(layout, order, inserter.options(order))
     return reasons
 
 
-def _left_out(layout: Layout, order: OrderState, options: Options) -> Reason:
-    """The reason for an order the screen lets through that the plan does not carry."""
+def _on_truck(layout: Layout, plan: Plan, vehicle_id: str) -> tuple[Layout, Inserter]:
+    """The layout and plan seen by one truck alone: where its pinned orders may go."""
+    problem = layout.problem
+    state = replace(problem.state, trucks=(problem.state.truck(vehicle_id),))
+    own = Layout(replace(problem, state=state, pins={}), layout.travel)
+    routes = tuple(r for r in plan.routes if r.vehicle_id == vehicle_id)
+    return own, Inserter(own, replace(plan, routes=routes))
+
+
+def _pinned(layout: Layout, order: OrderState, vehicle_id: str, inserter: Inserter) -> Reason:
+    """The reason for a pinned order left out, tried on its truck alone."""
+    truck = layout.state.truck(vehicle_id)
+    if not truck.can_carry(order):
+        needs = ", ".join(sorted(order.special_handling))
+        return Reason(
+            order.order_id,
+            ReasonCode.NO_COMPATIBLE_TRUCK,
+            f"It is pinned to {vehicle_id}, which cannot carry {needs} freight: pin it to a "
+            "truck that can, or remove the pin.",
+            {"pinned_to": vehicle_id},
+        )
+    reason = _left_out(layout, order, inserter.options(order), pinned_to=vehicle_id)
+    return replace(reason, details={**reason.details, "pinned_to": vehicle_id})
+
+
+def _left_out(
+    layout: Layout, order: OrderState, options: Options, *, pinned_to: str | None = None
+) -> Reason:
+    """The reason for an order the screen lets through that the plan does not carry
+    (``pinned_to``: the truck it is pinned to, the only one ``options`` tried)."""
     oid = order.order_id
     required = layout.problem.is_required(oid)
     best = options.best
@@ -263,10 +302,11 @@ def _left_out(layout: Layout, order: OrderState, options: Options) -> Reason:
         worth = "" if required else f" (worth KES {prize:,})"
         if not required:
             details["prize_kes"] = str(prize)
+        pin = "" if pinned_to is None else f"It is pinned to {pinned_to}. "
         return Reason(
             oid,
             ReasonCode.FITS_ON_ROUTE,
-            f"It fits as {where} for KES {cost:,}{worth}: plan again or add it by hand.",
+            f"{pin}It fits as {where} for KES {cost:,}{worth}: plan again or add it by hand.",
             {**details, "constraint": "fits"},
         )
     counts = {f"{kind}_trucks": str(n) for kind, n in sorted(options.failures.items())}
@@ -280,14 +320,21 @@ def _left_out(layout: Layout, order: OrderState, options: Options) -> Reason:
         return Reason(
             oid,
             ReasonCode.NO_TRUCK_FREE,
-            "No compatible truck is free to take it in this plan.",
+            "No compatible truck is free to take it in this plan."
+            if pinned_to is None
+            else f"It is pinned to {pinned_to}, which is not free to take it in this plan.",
             summary,
         )
     code, sentence, figures = _miss(layout, order, closest)
+    after = (
+        _summary(options)
+        if pinned_to is None
+        else f" It is pinned to {pinned_to}: no other truck may take it."
+    )
     return Reason(
         oid,
         code,
-        f"{sentence}{_summary(options)}",
+        f"{sentence}{after}",
         {**_place(closest), "constraint": closest.kind, **figures, **summary},
     )
 

@@ -10,8 +10,9 @@ Time follows PyVRP's model. A route leaves its start no earlier than the truck i
 orders are released; a truck that arrives before a window opens waits; service must start by the
 window's end; the route's duration is the least over all departure times that keep every window
 (leaving later absorbs waiting) and must fit the shift. :meth:`Inserter.simulate` computes that
-for one sequence of stops. Checking every position that way would cost a pass over the route per
-position, so :meth:`Inserter.options` checks them all at once from each route's schedule
+for one sequence of stops (with :func:`~senga_desktop.engine.timing.time_trips`, shared with the
+evaluation of hand-made plans). Checking every position that way would cost a pass over the route
+per position, so :meth:`Inserter.options` checks them all at once from each route's schedule
 (Savelsbergh's forward time slack: how far a stop's service may slip before some window, or the
 return, breaks), vectorised with numpy over all positions of all routes, and re-simulates only
 the insertions it reports.
@@ -32,11 +33,10 @@ import numpy.typing as npt
 from senga_desktop.engine.plan import Plan, PlannedRoute
 from senga_desktop.engine.problem import Layout, working_day
 from senga_desktop.engine.state import OrderState, TruckState
+from senga_desktop.engine.timing import HORIZON, StopTimes, time_trips
 
 __all__ = ["Breach", "Evaluation", "Inserter", "Insertion", "Options", "Schedule"]
 
-HORIZON = 10**15
-"""Stands in for "unbounded" (seconds) so that sums of times cannot overflow int64."""
 NORMAL_SHIFT = 12 * 3600  # scale of a time shortfall on a truck without a shift cap
 CENTS = Decimal("0.01")
 COLUMNS = (
@@ -157,11 +157,9 @@ class Inserter:
         state = layout.state
         self._point = {o.order_id: layout.first_order + i for i, o in enumerate(state.orders)}
         self._orders = {o.order_id: o for o in state.orders}
-        windows = [layout.window(o) for o in state.orders]
-        self._early = [w[0] for w in windows]
-        self._late = [min(w[1], HORIZON) for w in windows]
-        self._service = [layout.service_seconds(o) for o in state.orders]
-        self._release = [layout.release_seconds(o) for o in state.orders]
+        self._times = StopTimes.of(layout)
+        self._early, self._late = self._times.early, self._times.late
+        self._service, self._release = self._times.service, self._times.release
         used = {route.vehicle_id for route in plan.routes}
         lanes: list[tuple[TruckState, PlannedRoute | None, tuple[OrderState, ...]]] = [
             (state.truck(r.vehicle_id), r, tuple(self._orders[o] for o in r.order_ids))
@@ -176,40 +174,24 @@ class Inserter:
     def simulate(self, truck: TruckState, orders: Sequence[OrderState]) -> Schedule:
         """Time ``orders`` in sequence on ``truck`` from its earliest departure."""
         layout = self.layout
-        dur, dist = layout.truck_durations(truck), layout.distances
-        free, latest = layout.truck_window(truck)
-        latest = min(latest, HORIZON)
+        latest = min(layout.truck_window(truck)[1], HORIZON)
         shift = min(layout.shift_seconds(truck), HORIZON)
         index = [self._point[o.order_id] - layout.first_order for o in orders]
-        depart = max([free, *(self._release[i] for i in index)])
+        line = time_trips(layout, self._times, truck, [index] if index else [])
         if not orders:  # an idle truck does not drive
-            return Schedule(depart, (), (), depart, 0, 0, None)
-        here, clock, waits, slack, metres = layout.start_index(truck), depart, 0, HORIZON, 0
-        arrivals: list[int] = []
-        starts: list[int] = []
+            return Schedule(line.depart, (), (), line.depart, 0, 0, None)
         breach: Breach | None = None
         for n, i in enumerate(index):
-            point = layout.first_order + i
-            arrive = clock + int(dur[here, point])
-            metres += int(dist[here, point])
-            start = max(arrive, self._early[i])
-            waits += start - arrive
-            slack = min(slack, waits + self._late[i] - start)
-            if start > self._late[i] and breach is None:
-                breach = Breach("window", arrive, self._late[i], n)
-            arrivals.append(arrive)
-            starts.append(start)
-            clock, here = start + self._service[i], point
-        end = clock + int(dur[here, 0])
-        metres += int(dist[here, 0])
-        slack = min(slack, waits + latest - end)
-        # Leaving later by up to ``slack`` keeps every window and absorbs as much waiting.
-        duration = end - depart - min(waits, max(slack, 0))
-        if breach is None and end > latest:
-            breach = Breach("return", end, latest)
-        if breach is None and duration > shift:
-            breach = Breach("shift", duration, shift)
-        return Schedule(depart, tuple(arrivals), tuple(starts), end, duration, metres, breach)
+            if line.starts[n] > self._late[i]:
+                breach = Breach("window", line.arrivals[n], self._late[i], n)
+                break
+        if breach is None and line.end > latest:
+            breach = Breach("return", line.end, latest)
+        if breach is None and line.duration > shift:
+            breach = Breach("shift", line.duration, shift)
+        return Schedule(
+            line.depart, line.arrivals, line.starts, line.end, line.duration, line.distance, breach
+        )
 
     def cost(self, truck: TruckState, schedule: Schedule) -> Decimal:
         """What a route with this schedule costs, as the solver's plan states it."""
@@ -238,7 +220,10 @@ class Inserter:
             self._groups[key] = np.flatnonzero(np.isin(lane, members))
         trucks = [x.truck for x in self._lanes]
         caps = np.array([self.layout.capacity(t) for t in trucks], dtype=np.int64)
-        loads = [(sum(o.weight_kg for o in x.orders), sum(o.volume_dm3 for o in x.orders))
+        # A truck that may reload has its whole capacity free on a trip of its own, so only an
+        # order larger than the truck makes it "full" (the extra trip's time is not modelled).
+        loads = [(0, 0) if x.truck.max_trips > 1 else
+                 (sum(o.weight_kg for o in x.orders), sum(o.volume_dm3 for o in x.orders))
                  for x in self._lanes]  # fmt: skip
         self._cap_kg, self._cap_dm3 = caps.reshape(-1, 2).T
         self._load_kg, self._load_dm3 = np.array(loads, dtype=np.int64).reshape(-1, 2).T

@@ -1,75 +1,88 @@
-"""Best of several seeds: PyVRP searches with different seeds in parallel processes, the best kept.
+"""Best of several seeds: PyVRP searches with different seeds in parallel processes, sharing
+their best plans between rounds.
 
-PyVRP's search is single-threaded; on a machine with spare cores, runs with different seeds in
-the same wall-clock time give a better best-of than one run. :func:`solve_best_of` runs
-:func:`~senga_desktop.engine.solver.solve` once per seed and returns the best plan:
+PyVRP's search is single-threaded; on a machine with spare cores, searches with different seeds
+in the same wall-clock time give a better best-of than one. :func:`solve_best_of` runs one
+resumable search (:class:`~senga_desktop.engine.ils.Search`) per seed and returns the best plan:
 
 * **Best.** Feasible before infeasible, then the fewest required orders left out, then the lowest
   exact objective (route costs at the unrounded rates plus the prizes of optional orders left
-  out), then the lowest seed. Given the per-seed plans the choice is deterministic; with
-  ``max_iterations`` (and no time limit) so are the per-seed plans, hence the result.
-* **Rounds.** With ``rounds`` R > 1 the time (or iteration) budget is cut into R rounds; in
-  each, every seed searches from the best plan of the round before (round 0 from scratch), with
-  solver seed :func:`round_seed`. One long search per seed tends to sit in the same valley for
-  the rest of its time; restarting every seed from the joint best spends both cores on the most
-  promising plan while their different random streams still explore different ways out of it.
-  On the Solomon benchmark four rounds beat independent seeds (see ``benchmarks/solomon_gap.py``).
-* **Two paces.** Seeds take turns at two penalty-update paces, :data:`PENALTY_PACES` (the
-  ``n``-th seed the ``n mod 2``-th): PyVRP's, revising the penalties every 500 plans, which
-  stays longer on either side of feasibility, and one ten times faster, which follows tight time
-  windows closely. Instances differ in which suits them (on the Solomon benchmark, RC101 the
-  first and R210 the second); the two sharing the best plan every round beat either alone.
-* **Processes.** A :class:`~concurrent.futures.ProcessPoolExecutor` with the ``spawn`` start
-  method (no fork of a process running Qt threads; works in a frozen app, whose entry point must
-  call :func:`multiprocessing.freeze_support` first). ``processes`` defaults to one per seed;
-  with more seeds than processes they run in waves. With ``processes == 1``, a single seed, or a
-  pool that cannot start (no ``spawn`` support, a daemonic parent, an OS limit), the seeds run one
-  after another in this process.
-* **Time.** ``time_limit`` is the wall-clock budget of the whole call, not of each seed: a worker
-  searches for what is left of its round's share once started (process start-up and PyVRP's
-  import come out of the budget; at least :data:`MIN_SHARE` of it is always searched), and
-  sequential seeds (or waves) share a round equally. ``max_iterations`` is each seed's total,
-  split equally between the rounds; the plan's ``iterations`` counts every search.
-* **Cancellation.** A :class:`~.problem.CancelToken` cannot cross processes: the parent polls it
-  every :data:`POLL_INTERVAL` seconds and, when set, terminates the workers and raises
-  :class:`~senga_desktop.errors.PlanningCancelled`. In-process runs check it every iteration as
-  :func:`~.solver.solve` does.
-* **Progress.** In parallel, ``progress(fraction, cost)`` reports the elapsed fraction of the time
-  limit (or the fraction of seeds finished when there is only an iteration limit) and the cost of
-  the best feasible plan among the seeds *finished* so far (workers do not stream their best);
-  in-process, each seed's own reports are scaled into its share. Once at the end: ``1.0`` and the
-  chosen plan's cost.
+  out), then the lowest seed. With ``max_iterations`` (and no time limit) the result is
+  deterministic, the same in worker processes or in this one.
+* **Rounds.** The budget is cut into ``rounds`` rounds. Between two rounds every search but the
+  anchor (the first seed, which searches exactly as PyVRP would alone: see
+  :class:`~.workers.Strategy`) is handed the joint best plan and continues from it if it beats
+  its own best — keeping its penalties and its late-acceptance history, and without rebuilding
+  the model. (Restarting every search from
+  scratch each round, as this module first did, cost a 1000-customer search most of its
+  budget: see ``benchmarks/scale_gap.py``.) By default a time-limited search has one round per
+  :data:`ROUND_SECONDS`, between :data:`MIN_ROUNDS` and :data:`MAX_ROUNDS`; an
+  iteration-limited one :data:`MIN_ROUNDS`.
+* **Two paces.** Seeds take turns at two penalty-update paces (the ``n``-th seed the ``n mod
+  2``-th, :func:`~.workers.pace`): PyVRP's, revising the penalties every 500 plans, and one ten
+  times faster, which follows tight time windows closely.
+* **Processes.** Worker processes started with ``spawn`` (no fork of a process running Qt
+  threads; a frozen app's entry point must call :func:`multiprocessing.freeze_support` first)
+  and **kept** between calls, so a re-plan does not pay for starting Python and importing PyVRP
+  again; one call at a time uses them (a concurrent call starts its own). ``processes``
+  defaults to one per seed; with more seeds than processes a process searches several in turn.
+  With one process, one seed, or processes that cannot start or fail, everything runs in this
+  process instead (a failure is logged).
+* **Time.** ``time_limit`` is the wall-clock budget of the whole call: start-up and building
+  the model come out of the first round. ``max_iterations`` is each seed's total, split equally
+  between the rounds; the plan's ``iterations`` counts every search.
+* **Cancellation.** The parent polls ``cancel`` every :data:`POLL_INTERVAL` seconds and asks
+  the workers to stop; they stop within about :data:`~.workers.STOP_CHECK` seconds of their
+  current move (a worker still building its model after :data:`STOP_GRACE` seconds is
+  terminated). Then :class:`~senga_desktop.errors.PlanningCancelled` is raised.
+* **Progress.** ``progress(fraction, cost)``: the elapsed fraction of the time limit (or of the
+  rounds, under an iteration limit) and the best feasible cost found by any worker so far,
+  streamed as they find it, at most every :data:`~.solver.PROGRESS_INTERVAL` seconds and at
+  least once a second; ``1.0`` and the chosen plan's cost at the end.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import atexit
 import dataclasses
+import functools
 import logging
 import math
 import multiprocessing
+import os
+import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from decimal import Decimal
+from multiprocessing.connection import wait
+from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
 from types import MappingProxyType
 from typing import Any
 
 from senga_desktop.engine.plan import Plan
 from senga_desktop.engine.problem import CancelToken, ProgressCallback, RoutingProblem
-from senga_desktop.engine.solver import PENALTY_UPDATES, PROGRESS_INTERVAL, solve
+from senga_desktop.engine.solver import PROGRESS_INTERVAL, solve
 from senga_desktop.engine.travel import TravelModel
+from senga_desktop.engine.workers import Job, RoundResult, SeedGroup, best_solution, worker_main
 from senga_desktop.errors import PlanningCancelled
 
-__all__ = ["best_plan", "consecutive_seeds", "solve_best_of"]
+__all__ = ["best_plan", "consecutive_seeds", "default_workers", "solve_best_of"]
 
 logger = logging.getLogger(__name__)
 
-POLL_INTERVAL = 0.05  # seconds between checks of the cancel token while workers run
-ROUND_SEED_STEP = 1_000_003  # a prime: round seeds of nearby seeds never coincide
-MIN_SHARE = 0.1  # a worker searches at least this fraction of the time limit, even if late
-PENALTY_PACES = (PENALTY_UPDATES, PENALTY_UPDATES // 10)  # plans between updates, by seed
+POLL_INTERVAL = 0.05  # seconds between looks at the workers and the cancel token
+STOP_GRACE = 2.0  # seconds a worker may take to stop before it is terminated
+ROUND_SECONDS = 5.0  # a time-limited search shares its best about this often
+MIN_ROUNDS = 4
+MAX_ROUNDS = 12
+MAX_AUTO_WORKERS = 4  # more processes than this add start-up time sooner than quality
+
+
+def default_workers() -> int:
+    """Search processes to use when the caller does not say: one per core, at most four."""
+    return max(1, min(os.cpu_count() or 1, MAX_AUTO_WORKERS))
 
 
 def consecutive_seeds(seed: int, count: int) -> tuple[int, ...]:
@@ -77,6 +90,13 @@ def consecutive_seeds(seed: int, count: int) -> tuple[int, ...]:
     if count < 1:
         raise ValueError(f"need at least one seed, got {count}")
     return tuple(range(seed, seed + count))
+
+
+def default_rounds(time_limit: float | None) -> int:
+    """How many rounds a search of ``time_limit`` seconds has (see the module notes)."""
+    if time_limit is None:
+        return MIN_ROUNDS
+    return max(MIN_ROUNDS, min(MAX_ROUNDS, round(time_limit / ROUND_SECONDS)))
 
 
 def solve_best_of(
@@ -87,70 +107,82 @@ def solve_best_of(
     processes: int | None = None,
     time_limit: float | None = 10.0,
     max_iterations: int | None = None,
-    rounds: int = 1,
+    rounds: int | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     warm_start: Plan | None = None,
+    schedule: Sequence[Sequence[int]] | None = None,
 ) -> Plan:
     """Solve ``problem`` once per seed (in parallel processes) and return the best plan.
 
     See the module notes for what "best", rounds, the time limit, cancellation and progress mean.
+    ``warm_start`` is where every search starts (see :func:`~.solver.solve`). ``schedule``, a
+    plan's :attr:`~.plan.Plan.schedule` (iterations per round, per seed), replays that search
+    exactly, whatever its time limit was: ``time_limit``, ``max_iterations`` and ``rounds`` are
+    then ignored.
     """
-    seeds = tuple(dict.fromkeys(seeds))  # duplicates would only repeat a run
+    seeds = tuple(dict.fromkeys(seeds))  # duplicates would only repeat a search
     if not seeds:
         raise ValueError("need at least one seed")
-    if time_limit is None and max_iterations is None:
+    if schedule is not None:
+        if not schedule or any(len(counts) != len(seeds) for counts in schedule):
+            raise ValueError(f"a schedule needs a count for each of the {len(seeds)} seeds")
+        time_limit, max_iterations, rounds = None, None, len(schedule)
+    elif time_limit is None and max_iterations is None:
         raise ValueError("give a time_limit, a max_iterations or both")
     if processes is not None and processes < 1:
         raise ValueError(f"processes must be at least 1, got {processes}")
-    if rounds < 1:
+    if rounds is not None and rounds < 1:
         raise ValueError(f"rounds must be at least 1, got {rounds}")
+    if len(seeds) == 1:
+        return solve(
+            problem,
+            travel,
+            seed=seeds[0],
+            time_limit=time_limit,
+            max_iterations=sum(c[0] for c in schedule) if schedule else max_iterations,
+            progress=progress,
+            cancel=cancel,
+            warm_start=warm_start,
+        )
+    run = _Run(
+        problem,
+        travel,
+        seeds,
+        rounds=rounds or default_rounds(time_limit),
+        time_limit=time_limit,
+        max_iterations=max_iterations,
+        progress=progress,
+        cancel=cancel,
+        warm_start=warm_start,
+        schedule=None if schedule is None else tuple(tuple(c) for c in schedule),
+    )
     workers = min(processes or len(seeds), len(seeds))
-    started = time.perf_counter()
-    iterations = None if max_iterations is None else max(1, math.ceil(max_iterations / rounds))
-    best: Plan | None = warm_start
-    spent = 0  # iterations of every search, all rounds and seeds
-    with _Pool(workers) as pool:
-        for number in range(rounds):
-            limit = None
-            if time_limit is not None:
-                left = time_limit - (time.perf_counter() - started)
-                limit = max(left / (rounds - number), MIN_SHARE * time_limit / rounds)
-            run = _Round(
-                problem,
-                travel,
-                seeds,
-                number=number,
-                time_limit=limit,
-                max_iterations=iterations,
-                warm_start=best,
-                progress=_round_progress(progress, number, rounds, started, time_limit),
-                cancel=cancel,
-            )
-            plans = pool.run(run) if pool.ready else None
-            if plans is None:  # one process, or the pool could not start or broke
-                plans = run.in_process()
-            spent += sum(plan.iterations for plan in plans.values())
-            best = best_plan(problem, list(plans.values()))
-    assert best is not None
+    results: list[RoundResult] | None = None
+    if workers > 1:
+        with _lease(workers) as pool:
+            if pool:
+                try:
+                    results = run.in_workers(pool)
+                except _WorkerFailed as exc:
+                    logger.warning("Solver processes failed (%s); solving in this process", exc)
+    if results is None:
+        results = run.in_process()
+    best = best_plan(problem, [r.plan for r in results])
     if progress is not None:
         progress(1.0, best.cost_kes if best.feasible else None)
-    return dataclasses.replace(best, runtime_s=time.perf_counter() - started, iterations=spent)
+    spent = sum(r.iterations for r in results)
+    return dataclasses.replace(
+        best,
+        runtime_s=time.perf_counter() - run.started,
+        iterations=spent,
+        schedule=run.done_schedule(),
+    )
 
 
 def best_plan(problem: RoutingProblem, plans: Sequence[Plan]) -> Plan:
     """The best of ``plans`` (see the module notes); ties go to the lowest seed."""
     return min(plans, key=lambda plan: _rank(problem, plan))
-
-
-def pace(position: int) -> int:
-    """The penalty-update pace of the seed at ``position`` in the caller's list."""
-    return PENALTY_PACES[position % len(PENALTY_PACES)]
-
-
-def round_seed(seed: int, number: int) -> int:
-    """The solver seed of ``seed``'s search in round ``number`` (round 0: the seed itself)."""
-    return (seed + number * ROUND_SEED_STEP) % 2**31
 
 
 def _rank(problem: RoutingProblem, plan: Plan) -> tuple[bool, int, Decimal, int]:
@@ -167,198 +199,262 @@ def _rank(problem: RoutingProblem, plan: Plan) -> tuple[bool, int, Decimal, int]
     return (not plan.feasible, required_out, cost + declined, plan.seed)
 
 
-def _round_progress(
-    progress: ProgressCallback | None,
-    number: int,
-    rounds: int,
-    started: float,
-    time_limit: float | None,
-) -> ProgressCallback | None:
-    """A round's progress (its own fraction) as a part of the whole call."""
-    if progress is None:
-        return None
-
-    def report(fraction: float, cost: Decimal | None) -> None:
-        whole = (number + fraction) / rounds
-        if time_limit is not None and time_limit > 0:
-            whole = max(whole, (time.perf_counter() - started) / time_limit)
-        progress(min(whole, 0.99), cost)
-
-    return report
+class _WorkerFailed(Exception):
+    """A worker process died or raised: the search falls back to this process."""
 
 
 @dataclasses.dataclass
-class _Round:
-    """One round: every seed searches, from ``warm_start`` when there is one."""
+class _Run:
+    """One call's rounds, in worker processes or in this one."""
 
     problem: RoutingProblem
     travel: TravelModel
     seeds: tuple[int, ...]
-    number: int
+    rounds: int
     time_limit: float | None
     max_iterations: int | None
-    warm_start: Plan | None
     progress: ProgressCallback | None
     cancel: CancelToken | None
+    warm_start: Plan | None
+    schedule: tuple[tuple[int, ...], ...] | None = None
+    started: float = dataclasses.field(default_factory=time.perf_counter)
+    started_wall: float = dataclasses.field(default_factory=time.time)
 
-    def in_process(self) -> dict[int, Plan]:
-        """The seeds one after another in this process, sharing the time limit equally."""
-        share = None if self.time_limit is None else self.time_limit / len(self.seeds)
-        plans: dict[int, Plan] = {}
-        for index, seed in enumerate(self.seeds):
-            plan = solve(
-                self.problem,
-                self.travel,
-                seed=round_seed(seed, self.number),
-                time_limit=share,
-                max_iterations=self.max_iterations,
-                progress=_scaled(self.progress, index, len(self.seeds), plans.values()),
-                cancel=self.cancel,
-                warm_start=self.warm_start,
-                penalty_updates=pace(index),
+    def __post_init__(self) -> None:
+        self.best_cost: Decimal | None = None
+        self.last_report = self.started
+        self.done: list[tuple[int, ...]] = []  # iterations of each seed in each round so far
+        self.totals = dict.fromkeys(self.seeds, 0)
+        self.iterations = (
+            None
+            if self.max_iterations is None
+            else max(1, math.ceil(self.max_iterations / self.rounds))
+        )
+
+    def jobs(self, count: int) -> list[Job]:
+        """The seeds dealt round-robin to ``count`` groups, each seed with its position."""
+        dealt = [tuple((s, n) for n, s in enumerate(self.seeds) if n % count == k) for k in
+                 range(count)]  # fmt: skip
+        return [Job(self.problem, self.travel, group, self.warm_start) for group in dealt]
+
+    def round_iterations(self, number: int) -> int | dict[int, int] | None:
+        """Each seed's iterations in round ``number``: the replayed schedule's, or the limit's."""
+        if self.schedule is not None:
+            return dict(zip(self.seeds, self.schedule[number], strict=True))
+        return self.iterations
+
+    def record(self, results: list[RoundResult]) -> None:
+        """Note how far each seed went this round, for the plan's schedule."""
+        totals = {r.seed: r.iterations for r in results}
+        self.done.append(tuple(totals[s] - self.totals[s] for s in self.seeds))
+        self.totals = totals
+
+    def done_schedule(self) -> tuple[tuple[int, ...], ...]:
+        return tuple(self.done)
+
+    def deadline(self, number: int) -> float | None:
+        if self.time_limit is None:
+            return None
+        return self.started_wall + self.time_limit * (number + 1) / self.rounds
+
+    def found(self, cost: Decimal) -> None:
+        if self.best_cost is None or cost < self.best_cost:
+            self.best_cost = cost
+        self.report()
+
+    def report(self, number: int | None = None) -> None:
+        now = time.perf_counter()
+        if self.progress is None or now - self.last_report < PROGRESS_INTERVAL:
+            return
+        self.last_report = now
+        if self.time_limit is not None and self.time_limit > 0:
+            fraction = (now - self.started) / self.time_limit
+        else:
+            fraction = (number or 0) / self.rounds
+        self.progress(min(fraction, 0.99), self.best_cost)
+
+    def _tick(self, number: int) -> bool:
+        self.report(number)
+        return self.cancelled()
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def in_process(self) -> list[RoundResult]:
+        """Every seed in this process, one after another in each round."""
+        if self.cancelled():
+            raise PlanningCancelled("Planning was cancelled.")
+        self.done, self.totals = [], dict.fromkeys(self.seeds, 0)
+        group = SeedGroup(self.jobs(1)[0], on_best_cost=self.found)
+        results: list[RoundResult] = []
+        for number in range(self.rounds):
+            results = group.run_round(
+                deadline=self.deadline(number),
+                iterations=self.round_iterations(number),
+                should_stop=functools.partial(self._tick, number),
             )
-            plans[seed] = dataclasses.replace(plan, seed=seed)
-        return plans
+            if self.cancelled():
+                raise PlanningCancelled("Planning was cancelled.")
+            self.record(results)
+            if number + 1 < self.rounds:
+                self._share(results, [group.adopt])
+            self.report(number + 1)
+        return results
+
+    def in_workers(self, pool: list[_Worker]) -> list[RoundResult]:
+        """The seeds spread over the pool's processes, which share their best between rounds."""
+        jobs = self.jobs(len(pool))
+        self.done, self.totals = [], dict.fromkeys(self.seeds, 0)
+        for worker, job in zip(pool, jobs, strict=True):
+            worker.send(("job", job))
+        results: list[RoundResult] = []
+        for number in range(self.rounds):
+            for worker in pool:
+                worker.send(("round", self.deadline(number), self.round_iterations(number)))
+            results = self._collect(pool, number)
+            self.record(results)
+            if number + 1 < self.rounds:
+                self._share(results, [functools.partial(_adopt, w) for w in pool])
+        for worker in pool:
+            worker.send(("release",))
+        return results
+
+    def _share(self, results: list[RoundResult], adopters: list[Callable[[Any], None]]) -> None:
+        chosen = best_plan(self.problem, [r.plan for r in results])
+        solution = best_solution(results, chosen)
+        if solution is not None:
+            for adopt in adopters:
+                adopt(solution)
+
+    def _collect(self, pool: list[_Worker], number: int) -> list[RoundResult]:
+        """Wait for every worker's round, streaming progress and watching for a cancel."""
+        waiting = {worker.conn: worker for worker in pool}
+        results: dict[_Worker, list[RoundResult] | None] = {}
+        stopping_since: float | None = None
+        while waiting:
+            for conn in wait(list(waiting), timeout=POLL_INTERVAL):
+                worker = waiting[conn]  # type: ignore[index]
+                kind, payload = worker.receive()
+                if kind == "progress":
+                    self.found(payload)
+                elif kind == "round":
+                    results[worker] = payload
+                    del waiting[worker.conn]
+                else:
+                    raise _WorkerFailed(str(payload))
+            if self.cancelled() and stopping_since is None:
+                stopping_since = time.perf_counter()
+                for worker in waiting.values():
+                    worker.send(("stop",))
+            if stopping_since is not None and time.perf_counter() - stopping_since > STOP_GRACE:
+                for worker in waiting.values():
+                    worker.kill()
+                break
+            self.report(number)
+        if stopping_since is not None or self.cancelled():
+            raise PlanningCancelled("Planning was cancelled.")
+        return [r for worker in pool for r in results[worker] or ()]
 
 
-def _scaled(
-    progress: ProgressCallback | None, index: int, count: int, done: Any
-) -> ProgressCallback | None:
-    """Seed ``index``'s progress as a part of the round; the cost is the best so far."""
-    if progress is None:
-        return None
+def _adopt(worker: _Worker, solution: Any) -> None:
+    worker.send(("adopt", solution))
 
-    def report(fraction: float, cost: Decimal | None) -> None:
-        costs = [p.cost_kes for p in done if p.feasible] + ([] if cost is None else [cost])
-        progress(min((index + fraction) / count, 1.0), min(costs, default=None))
 
-    return report
+class _Worker:
+    """A search process and the parent's end of its pipe."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process: BaseProcess = context.Process(target=worker_main, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive() and not self.conn.closed
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        try:
+            self.conn.send(message)
+        except (OSError, ValueError) as exc:
+            raise _WorkerFailed(f"cannot reach a solver process: {exc}") from exc
+
+    def receive(self) -> tuple[str, Any]:
+        try:
+            message: tuple[str, Any] = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise _WorkerFailed("a solver process ended unexpectedly") from exc
+        return message
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=1.0)
+        self.conn.close()
+
+    def close(self) -> None:
+        if self.alive:
+            with suppress(OSError, ValueError):
+                self.conn.send(("close",))
+            self.process.join(timeout=1.0)
+        self.kill()
 
 
 class _Pool:
-    """Worker processes kept for every round; ``ready`` is false when there are none."""
+    """Worker processes kept for later calls (see the module notes)."""
 
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.executor: cf.ProcessPoolExecutor | None = None
-        if workers > 1:
-            _register_reducers()
-            try:
-                self.executor = cf.ProcessPoolExecutor(
-                    workers, mp_context=multiprocessing.get_context("spawn")
-                )
-            except (OSError, ValueError, NotImplementedError) as exc:
-                logger.warning("Cannot start solver processes (%s); solving in this process", exc)
+    def __init__(self) -> None:
+        self.workers: list[_Worker] = []
 
-    @property
-    def ready(self) -> bool:
-        return self.executor is not None
-
-    def __enter__(self) -> _Pool:
-        return self
-
-    def __exit__(self, kind: object, error: object, trace: object) -> None:
-        if self.executor is not None:
-            if error is not None:
-                _terminate(self.executor)
-            self.executor.shutdown(wait=True, cancel_futures=True)
-
-    def run(self, job: _Round) -> dict[int, Plan] | None:
-        """The round's seeds in the worker processes; ``None`` if they cannot run there."""
-        assert self.executor is not None
-        workers, seeds = self.workers, job.seeds
-        waves = math.ceil(len(seeds) / workers)
-        share = None if job.time_limit is None else job.time_limit / waves
-        started, started_wall = time.perf_counter(), time.time()
+    def take(self, count: int) -> list[_Worker] | None:
+        """``count`` live workers, starting any missing; ``None`` if processes cannot start."""
+        self.workers = [w for w in self.workers if w.alive]
         try:
-            futures = {
-                # Wave k's seeds start once wave k-1's end: their clock starts then too, roughly.
-                self.executor.submit(
-                    _solve_seed,
-                    job.problem,
-                    job.travel,
-                    round_seed(seed, job.number),
-                    time_limit=share,
-                    max_iterations=job.max_iterations,
-                    started_wall=started_wall + (share or 0.0) * (n // workers),
-                    warm_start=job.warm_start,
-                    penalty_updates=pace(n),
-                ): seed
-                for n, seed in enumerate(seeds)
-            }
-        except (OSError, AssertionError, BrokenProcessPool, RuntimeError) as exc:
+            _register_reducers()
+            while len(self.workers) < count:
+                self.workers.append(_Worker())
+        except (OSError, ValueError, AssertionError, RuntimeError) as exc:
             # AssertionError: "daemonic processes are not allowed to have children".
             logger.warning("Cannot start solver processes (%s); solving in this process", exc)
-            self._close()
             return None
-        plans: dict[int, Plan] = {}
-        pending = set(futures)
-        last_report = started
-        while pending:
-            done, pending = cf.wait(pending, timeout=POLL_INTERVAL)
-            for future in done:
-                try:
-                    plan = future.result()
-                except BrokenProcessPool as exc:
-                    if plans:
-                        raise
-                    logger.warning("Solver processes failed (%s); solving in this process", exc)
-                    self._close()
-                    return None
-                plans[futures[future]] = dataclasses.replace(plan, seed=futures[future])
-            if job.cancel is not None and job.cancel.is_set():
-                raise PlanningCancelled("Planning was cancelled.")
-            now = time.perf_counter()
-            if job.progress is not None and pending and now - last_report >= PROGRESS_INTERVAL:
-                last_report = now
-                limit = job.time_limit
-                if limit is not None:
-                    fraction = min((now - started) / limit, 0.99) if limit > 0 else 0.99
-                else:
-                    fraction = len(plans) / len(seeds)
-                costs = [p.cost_kes for p in plans.values() if p.feasible]
-                job.progress(fraction, min(costs, default=None))
-        return plans
+        return self.workers[:count]
 
-    def _close(self) -> None:
-        if self.executor is not None:
-            _terminate(self.executor)
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.close()
+        self.workers = []
 
 
-def _solve_seed(
-    problem: RoutingProblem,
-    travel: TravelModel,
-    seed: int,
-    *,
-    time_limit: float | None,
-    max_iterations: int | None,
-    started_wall: float,
-    warm_start: Plan | None = None,
-    penalty_updates: int = PENALTY_UPDATES,
-) -> Plan:
-    """One seed in a worker process; process start-up counts against the time limit."""
-    if time_limit is not None:
-        elapsed = max(time.time() - started_wall, 0.0)
-        time_limit = max(time_limit - elapsed, MIN_SHARE * time_limit)
-    return solve(
-        problem,
-        travel,
-        seed=seed,
-        time_limit=time_limit,
-        max_iterations=max_iterations,
-        warm_start=warm_start,
-        penalty_updates=penalty_updates,
-    )
+_SHARED = _Pool()
+_SHARED_LOCK = threading.Lock()
+atexit.register(_SHARED.close)
 
 
-def _terminate(executor: cf.ProcessPoolExecutor) -> None:
-    """Stop the workers now: the executor has no public way to (before Python 3.14)."""
-    processes = getattr(executor, "_processes", None) or {}
-    for process in list(processes.values()):
-        if process.is_alive():
-            process.terminate()
+@contextmanager
+def _lease(count: int) -> Iterator[list[_Worker] | None]:
+    """The shared pool's workers if no other call holds them, else a pool of this call's own.
+
+    A call that ends by an error or a cancel hands back workers that may be mid-round: they are
+    closed rather than kept.
+    """
+    shared = _SHARED_LOCK.acquire(blocking=False)
+    pool = _SHARED if shared else _Pool()
+    clean = False
+    try:
+        yield pool.take(count)
+        clean = True
+    finally:
+        if not (shared and clean):
+            pool.close()
+        if shared:
+            _SHARED_LOCK.release()
+
+
+def shutdown_workers() -> None:
+    """Stop the kept worker processes (they also stop when this process exits)."""
+    with _SHARED_LOCK:
+        _SHARED.close()
 
 
 def _mappingproxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
@@ -376,3 +472,8 @@ def _register_reducers() -> None:
     unchanged.
     """
     ForkingPickler.register(MappingProxyType, _reduce_mappingproxy)
+
+
+def worker_pids() -> list[int]:
+    """The process ids of the kept workers (for tests and diagnostics)."""
+    return [w.process.pid for w in _SHARED.workers if w.alive and w.process.pid is not None]

@@ -11,19 +11,24 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["Plan", "PlannedRoute", "PlannedStop"]
+__all__ = ["Plan", "PlannedReload", "PlannedRoute", "PlannedStop"]
 
 KM = Decimal(1000)
 
 
 @dataclass(frozen=True, slots=True)
 class PlannedStop:
-    """One delivery on a route: when the truck arrives, starts service and leaves."""
+    """One delivery on a route: when the truck arrives, starts service and leaves.
+
+    ``trip`` numbers the route's trips from 0: a truck allowed several trips a day comes back to
+    the depot to reload between them (see ``TruckState.max_trips``).
+    """
 
     order_id: str
     arrival: datetime
     eta: datetime  # service start: the arrival, or the window's opening if the truck waits
     departure: datetime
+    trip: int = 0
 
     @property
     def wait_seconds(self) -> int:
@@ -32,11 +37,26 @@ class PlannedStop:
 
 
 @dataclass(frozen=True, slots=True)
+class PlannedReload:
+    """A return to the depot between two trips: back at ``arrival``, loaded and out again at
+    ``departure``."""
+
+    arrival: datetime
+    departure: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PlannedRoute:
     """One truck's route: from its start, through the depot to load, to its stops and back.
 
     ``distance_m`` and ``duration_s`` include the drive from a start away from the depot;
     ``cost_kes`` is the truck's fixed cost plus its per-km and per-hour rates on them.
+
+    A truck allowed several trips a day may come back to reload: ``reloads`` holds one entry per
+    return between trips (empty for a single trip), and each stop says its ``trip``. The whole
+    route, every trip included, fits the shift. ``load_kg`` and ``load_dm3`` are the largest load
+    of any one trip, what the truck carries at once (so a load as a share of capacity never
+    exceeds 100 %); :meth:`trip_loads` gives each trip's.
     """
 
     vehicle_id: str
@@ -49,6 +69,21 @@ class PlannedRoute:
     cost_kes: Decimal
     load_kg: int
     load_dm3: int
+    reloads: tuple[PlannedReload, ...] = ()
+
+    @property
+    def trip_count(self) -> int:
+        """How many trips the route makes (1 without reloads)."""
+        return len(self.reloads) + 1
+
+    def trip_loads(self, weights: dict[str, tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+        """(kg, dm³) on board leaving the depot for each trip, from each order's (kg, dm³)."""
+        loads = [[0, 0] for _ in range(self.trip_count)]
+        for stop in self.stops:
+            kg, dm3 = weights[stop.order_id]
+            loads[stop.trip][0] += kg
+            loads[stop.trip][1] += dm3
+        return tuple((kg, dm3) for kg, dm3 in loads)
 
     @property
     def order_ids(self) -> tuple[str, ...]:
@@ -78,6 +113,9 @@ class Plan:
     runtime_s: float
     iterations: int
     seed: int
+    # Iterations of each seed in each round of the search that found it: replaying this schedule
+    # (see parallel.solve_best_of) gives the same plan, even of a time-limited search.
+    schedule: tuple[tuple[int, ...], ...] = ()
 
     @property
     def order_ids(self) -> tuple[str, ...]:
@@ -116,8 +154,13 @@ class Plan:
                             "arrival": s.arrival.isoformat(),
                             "eta": s.eta.isoformat(),
                             "departure": s.departure.isoformat(),
+                            "trip": s.trip,
                         }
                         for s in r.stops
+                    ],
+                    "reloads": [
+                        {"arrival": x.arrival.isoformat(), "departure": x.departure.isoformat()}
+                        for x in r.reloads
                     ],
                 }
                 for r in self.routes

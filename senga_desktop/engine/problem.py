@@ -79,6 +79,9 @@ class RoutingProblem:
     nothing and so are only carried when it costs nothing. ``hard_required`` makes required orders
     a hard constraint (benchmarks); otherwise they carry a prize far above any route's cost, so a
     fleet too small for all of them still yields a feasible plan that leaves the fewest out.
+
+    ``pins`` (order id → vehicle id) keeps orders on chosen trucks: a pinned order may go only on
+    its truck, and it is required (a soft requirement like the others unless ``hard_required``).
     """
 
     state: PlanningState
@@ -88,6 +91,7 @@ class RoutingProblem:
     duration_factor: float = 1.0
     capacity_factor: float = 1.0
     hard_required: bool = False
+    pins: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.duration_factor) and self.duration_factor >= 1.0):
@@ -99,10 +103,17 @@ class RoutingProblem:
             unknown = sorted(set(ids) - known)
             if unknown:
                 raise ValueError(f"{name} names orders not in the state: {unknown[:5]}")
+        unknown = sorted(set(self.pins) - known)
+        if unknown:
+            raise ValueError(f"pins name orders not in the state: {unknown[:5]}")
+        trucks = {t.vehicle_id for t in self.state.trucks}
+        strangers = sorted(set(self.pins.values()) - trucks)
+        if strangers:
+            raise ValueError(f"pins name trucks not in the state: {strangers[:5]}")
 
     def is_required(self, order_id: str) -> bool:
-        """Whether the order must be carried."""
-        return self.required is None or order_id in self.required
+        """Whether the order must be carried (pinned orders always must)."""
+        return self.required is None or order_id in self.required or order_id in self.pins
 
     def prize(self, order_id: str) -> Decimal:
         """What carrying an optional order now is worth (KES)."""

@@ -106,6 +106,7 @@ def truck_to_json(truck: TruckState) -> dict[str, Any]:
         "fixed_cost": str(truck.fixed_cost),
         "shift_hours": truck.shift_hours,
         "trip_days": truck.trip_days,
+        "max_trips": truck.max_trips,
         "return_by": _time(truck.return_by),
     }
 
@@ -130,6 +131,7 @@ def truck_from_json(doc: Mapping[str, Any]) -> TruckState:
         fixed_cost=_decimal(doc["fixed_cost"]),
         shift_hours=_optional_float(doc["shift_hours"]),
         trip_days=doc.get("trip_days", 1),  # snapshots made before multi-day trips
+        max_trips=doc.get("max_trips", 1),  # snapshots made before reloading at the depot
         return_by=_parse_time(doc["return_by"]),
     )
 

@@ -11,12 +11,16 @@ PyVRP's iterated local search and turns the best solution back into a pure-Pytho
 * **Time.** Integer seconds from ``state.now``: order windows, release times (sampled future
   orders), service durations; a truck's window is ``[free_from, return_by]`` and its shift, or
   its trip length for a multi-day truck, caps the route's duration.
+* **Trips.** A truck with ``max_trips`` N > 1 may come back to depot 0 and reload up to N - 1
+  times (PyVRP's reload depots); its shift caps all its trips together and its capacity holds
+  per trip. Each stop's ``trip`` and each reload's times are read back from the schedule.
 * **Compatibility.** One routing profile per (truck type, relevant capabilities, working day): the
   type sets the speed and the working day of a multi-day truck its overnight rests (see
   :func:`~.problem.working_day`); in a profile every edge into an order the trucks cannot carry
   is prohibitive (:data:`PROHIBITIVE` metres and seconds), and every vehicle type then gets a
   maximum distance below it, so such a route is infeasible, not merely dear. PyVRP's
-  neighbourhood takes the minimum over profiles, so it is unaffected.
+  neighbourhood takes the minimum over profiles, so it is unaffected. Pinned orders
+  (``problem.pins``) are barred the same way from every truck but their own.
 * **Costs.** The objective is in milli-shillings (see :func:`~.problem.truck_rates`): KES/km is
   exactly mKES/m, KES/h is rate / 3.6 mKES/s; the plan's costs use the exact Decimal rates.
 * **Required orders** are hard constraints only with ``hard_required`` (benchmarks). Otherwise they
@@ -35,10 +39,11 @@ PyVRP's iterated local search and turns the best solution back into a pure-Pytho
 
 from __future__ import annotations
 
+import itertools
 import logging
 import statistics
 import time
-from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
@@ -47,19 +52,11 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 import numpy.typing as npt
 import pyvrp
-from pyvrp import IteratedLocalSearchParams, PenaltyManager, PenaltyParams
-from pyvrp.IteratedLocalSearch import IteratedLocalSearch, IteratedLocalSearchCallbacks
-from pyvrp.search import (
-    OPERATORS,
-    LocalSearch,
-    NeighbourhoodParams,
-    PerturbationManager,
-    PerturbationParams,
-    compute_neighbours,
-)
+from pyvrp import PenaltyManager, PenaltyParams
 
 from senga_desktop.engine.explain import screen
-from senga_desktop.engine.plan import Plan, PlannedRoute, PlannedStop
+from senga_desktop.engine.ils import Search, route_cost
+from senga_desktop.engine.plan import Plan, PlannedReload, PlannedRoute, PlannedStop
 from senga_desktop.engine.problem import (
     UNBOUNDED,
     UNITS_PER_KES,
@@ -100,8 +97,9 @@ def solve(
     """Route ``problem`` with PyVRP and return the best plan found (see the module notes).
 
     ``warm_start``, a plan of the same problem (another run's best), is where the search starts
-    instead of a random solution; a plan naming orders or trucks the model does not route is
-    ignored. ``penalty_updates`` is how many plans pass between revisions of the penalties.
+    instead of a random solution; its stops of orders the model does not route and its routes
+    of trucks it does not have are dropped (:func:`initial_solution`). ``penalty_updates`` is
+    how many plans pass between revisions of the penalties.
     """
     if time_limit is None and max_iterations is None:
         raise ValueError("give a time_limit, a max_iterations or both")
@@ -126,11 +124,12 @@ def solve(
         raise PlanningCancelled("Planning was cancelled.")
     budget.report(1.0)
     plan = read_solution(
-        model, result.best, started=started, iterations=result.num_iterations, seed=seed
+        model, result.best, started=started, iterations=result.iterations, seed=seed
     )
+    plan = replace(plan, schedule=((plan.iterations,),))
     logger.debug("Solved %d orders: %d routes, %d left out, %d iterations in %.2f s",
                  len(problem.state.orders), len(plan.routes), len(plan.unassigned),
-                 result.num_iterations, plan.runtime_s)  # fmt: skip
+                 result.iterations, plan.runtime_s)  # fmt: skip
     return plan
 
 
@@ -160,7 +159,10 @@ def build_model(layout: Layout) -> Model:
     profiles, distances, durations = _profiles(layout, keep, orders, labels)
     clients = _clients(layout, routable, dims)
     groups = _vehicle_groups(layout, dims, labels, profiles)
-    prohibited = any(not o.special_handling <= key.caps for key in profiles for o in orders)
+    pinned = layout.problem.pins
+    prohibited = bool(pinned.keys() & {o.order_id for o in orders}) or any(
+        not o.special_handling <= key.caps for key in profiles for o in orders
+    )
     vehicle_types = [
         pyvrp.VehicleType(
             num_available=len(trucks),
@@ -175,6 +177,9 @@ def build_model(layout: Layout) -> Model:
             unit_distance_cost=key.per_metre,
             unit_duration_cost=key.per_second,
             profile=key.profile,
+            # A truck allowed several trips reloads at the depot (PyVRP depot 0) between them.
+            reload_depots=[0] if key.max_trips > 1 else [],
+            max_reloads=key.max_trips - 1,
             name=trucks[0].vehicle_type,
         )
         for key, trucks in groups.items()
@@ -188,32 +193,49 @@ def build_model(layout: Layout) -> Model:
 
 
 class _ProfileKey(NamedTuple):
-    """What sets a routing profile: the speed, the orders barred, the overnight rests."""
+    """What sets a routing profile: the speed, the orders barred, the overnight rests, and for
+    a truck with pinned orders the truck itself (see :func:`_profiles`)."""
 
     vehicle_type: str
     caps: frozenset[str]
     workday: int | None
+    pinned_to: str | None = None
 
 
-def _profile_key(truck: TruckState, labels: frozenset[str]) -> _ProfileKey:
-    return _ProfileKey(truck.vehicle_type, truck.capabilities & labels, working_day(truck))
+def _profile_key(
+    truck: TruckState, labels: frozenset[str], pins: Mapping[str, str] | None = None
+) -> _ProfileKey:
+    pinned = truck.vehicle_id if pins and truck.vehicle_id in pins.values() else None
+    return _ProfileKey(truck.vehicle_type, truck.capabilities & labels, working_day(truck), pinned)
 
 
 def _profiles(
     layout: Layout, keep: IntMatrix, orders: list[OrderState], labels: frozenset[str]
 ) -> tuple[dict[_ProfileKey, int], list[IntMatrix], list[IntMatrix]]:
     """One routing profile per (truck type, capabilities that matter to these orders, working
-    day), with prohibitive edges into the orders those trucks cannot carry."""
+    day), with prohibitive edges into the orders those trucks cannot carry.
+
+    Pinned orders (``problem.pins``) are barred the same way: every truck with pins gets a
+    profile of its own in which only the other trucks' pinned orders are barred, and they are
+    all barred in the shared profiles. Trucks without pins keep sharing, so the number of
+    profiles grows only by the number of pinned trucks.
+    """
+    pins = layout.problem.pins
     keys: dict[_ProfileKey, int] = {}
     for truck in layout.state.trucks:
-        keys.setdefault(_profile_key(truck, labels), len(keys))
+        keys.setdefault(_profile_key(truck, labels, pins), len(keys))
     first = layout.first_order
     base = layout.distances[np.ix_(keep, keep)]
     distances, durations = [], []
     for key in keys:
         dist = base.copy()
         dur = layout.durations(key.vehicle_type, key.workday)[np.ix_(keep, keep)].copy()
-        barred = [first + n for n, o in enumerate(orders) if not o.special_handling <= key.caps]
+        barred = [
+            first + n
+            for n, o in enumerate(orders)
+            if not o.special_handling <= key.caps
+            or pins.get(o.order_id, key.pinned_to) != key.pinned_to
+        ]
         if barred:
             dist[:, barred] = PROHIBITIVE
             dur[:, barred] = PROHIBITIVE
@@ -269,10 +291,11 @@ def _vehicle_groups(
         key = _TypeKey(
             start=layout.start_index(truck),
             capacity=tuple(c for c, on in zip(layout.capacity(truck), dims, strict=True) if on),
-            profile=profiles[_profile_key(truck, labels)],
+            profile=profiles[_profile_key(truck, labels, layout.problem.pins)],
             early=early,
             late=late,
             shift=layout.shift_seconds(truck),
+            max_trips=truck.max_trips,
             fixed=fixed,
             per_metre=per_metre,
             per_second=per_second,
@@ -293,23 +316,127 @@ class _TypeKey(NamedTuple):
     fixed: int
     per_metre: int
     per_second: int
+    max_trips: int = 1
 
 
 def initial_solution(model: Model, plan: Plan) -> pyvrp.Solution | None:
-    """``plan`` as a PyVRP solution of ``model``, or ``None`` if it does not fit the model."""
-    assert model.data is not None
-    clients = {order_id: n for n, order_id in enumerate(model.clients)}
-    kinds = {t.vehicle_id: k for k, trucks in enumerate(model.vehicle_trucks) for t in trucks}
-    routes = []
+    """``plan`` as a PyVRP solution of ``model``, keeping what fits: stops of orders the model
+    does not route or bars on that truck (handling it lacks, an order pinned to another truck),
+    a repeat of an order already placed, and routes of trucks it does not have (or a second
+    route of one truck) are dropped. A pinned order not on its truck is put there, where it adds
+    the least distance, so the search starts with every pin kept. ``None`` when no route is left.
+
+    Dropping stops keeps a feasible plan feasible whenever travel obeys the triangle
+    inequality, so a warm start from a feasible plan starts the search from a feasible one. A
+    route that breaks a constraint (an edited plan, or one time has overtaken) loses, one by
+    one, the stops whose removal mends it most, pinned orders last: the search keeps a best
+    plan only once it is feasible, and from an infeasible start it may not get there in time.
+    """
+    data = model.data
+    assert data is not None
+    start = _WarmStart(model, data)
+    lanes: dict[str, list[PlannedStop]] = {}
     for route in plan.routes:
-        if route.vehicle_id not in kinds or not all(o in clients for o in route.order_ids):
-            return None
-        visits = [clients[o] for o in route.order_ids]
-        routes.append(pyvrp.Route(model.data, visits, kinds[route.vehicle_id]))
-    used = Counter(route.vehicle_type() for route in routes)
-    if any(n > len(model.vehicle_trucks[kind]) for kind, n in used.items()):
-        return None
-    return pyvrp.Solution(model.data, routes)
+        if route.vehicle_id in start.kinds and route.vehicle_id not in lanes:
+            start.shapes[route.vehicle_id] = route
+            lanes[route.vehicle_id] = [s for s in route.stops if start.take(route.vehicle_id, s)]
+    now = model.layout.state.now
+    for oid, vid in model.layout.problem.pins.items():
+        if vid in start.kinds and start.take(vid, PlannedStop(oid, now, now, now)):
+            lane = lanes.setdefault(vid, [])
+            at = start.cheapest_place(vid, lane, oid)
+            trip = lane[at - 1].trip if at else (lane[0].trip if lane else 0)
+            lane.insert(at, PlannedStop(oid, now, now, now, trip=trip))
+    routes = [start.repaired(vid, stops) for vid, stops in lanes.items() if stops]
+    return pyvrp.Solution(data, routes) if routes else None
+
+
+class _WarmStart:
+    """What :func:`initial_solution` needs to know of the model while it places stops."""
+
+    def __init__(self, model: Model, data: pyvrp.ProblemData) -> None:
+        self.data = data
+        self.clients = {order_id: n for n, order_id in enumerate(model.clients)}
+        self.kinds = {
+            t.vehicle_id: k for k, trucks in enumerate(model.vehicle_trucks) for t in trucks
+        }
+        self.first = model.layout.first_order
+        self.pins = model.layout.problem.pins
+        self.shapes: dict[str, PlannedRoute] = {}
+        self.placed: set[str] = set()
+        self._matrices: dict[int, npt.NDArray[np.int64]] = {}
+
+    def distances(self, vehicle_id: str) -> npt.NDArray[np.int64]:
+        profile = self.data.vehicle_type(self.kinds[vehicle_id]).profile
+        if profile not in self._matrices:
+            self._matrices[profile] = np.asarray(self.data.distance_matrix(profile))
+        return self._matrices[profile]
+
+    def take(self, vehicle_id: str, stop: PlannedStop) -> bool:
+        """Whether the stop goes on the truck: routed by the model, allowed on the truck, not
+        placed already (and then it is placed)."""
+        oid = stop.order_id
+        if oid not in self.clients or oid in self.placed:
+            return False
+        if self.distances(vehicle_id)[0, self.first + self.clients[oid]] >= PROHIBITIVE:
+            return False
+        self.placed.add(oid)
+        return True
+
+    def cheapest_place(self, vehicle_id: str, stops: list[PlannedStop], order_id: str) -> int:
+        """Where in ``stops`` an extra stop for ``order_id`` adds the least distance."""
+        kind = self.data.vehicle_type(self.kinds[vehicle_id])
+        d = self.distances(vehicle_id)
+        points = [kind.start_depot, *(self.first + self.clients[s.order_id] for s in stops)]
+        points.append(kind.end_depot)
+        new = self.first + self.clients[order_id]
+        added = [int(d[a, new] + d[new, b] - d[a, b]) for a, b in itertools.pairwise(points)]
+        return added.index(min(added))
+
+    def route(self, vehicle_id: str, stops: list[PlannedStop]) -> pyvrp.Route:
+        kind = self.kinds[vehicle_id]
+        shape = self.shapes.get(vehicle_id)
+        if shape is None:
+            return pyvrp.Route(self.data, [self.clients[s.order_id] for s in stops], kind)
+        trips = self.data.vehicle_type(kind).max_trips
+        visits = _activities(replace(shape, stops=tuple(stops)), self.clients, trips)
+        return pyvrp.Route(self.data, visits, kind)
+
+    def repaired(self, vehicle_id: str, stops: list[PlannedStop]) -> pyvrp.Route:
+        """The truck's route, less the stops that break its constraints (see above)."""
+        found = self.route(vehicle_id, stops)
+        while not found.is_feasible() and len(stops) > 1:
+            movable = [n for n, s in enumerate(stops) if s.order_id not in self.pins]
+            trials = [
+                (self.route(vehicle_id, stops[:n] + stops[n + 1 :]), n)
+                for n in movable or range(len(stops))
+            ]
+            found, worst = min(trials, key=lambda t: (_violation(t[0]), t[1]))
+            del stops[worst]
+        return found
+
+
+def _violation(route: pyvrp.Route) -> int:
+    """How far a route breaks its constraints, all kinds summed (for ranking repairs only)."""
+    return route.excess_distance() + route.time_warp() + sum(route.excess_load())
+
+
+def _activities(
+    route: PlannedRoute, clients: dict[str, int], max_trips: int
+) -> list[int] | list[pyvrp.Activity]:
+    """The route's visits for :class:`pyvrp.Route`: client numbers, with a reload at depot 0
+    before each new trip the vehicle type allows (trips beyond that join the last one)."""
+    visits = [clients[stop.order_id] for stop in route.stops]
+    if max_trips <= 1 or all(stop.trip == 0 for stop in route.stops):
+        return visits
+    activities: list[pyvrp.Activity] = []
+    trip = 0
+    for stop, client in zip(route.stops, visits, strict=True):
+        if stop.trip > trip and trip < max_trips - 1 and activities:
+            activities.append(pyvrp.Activity(pyvrp.ActivityType.DEPOT, 0))
+            trip += 1
+        activities.append(pyvrp.Activity(pyvrp.ActivityType.CLIENT, client))
+    return activities
 
 
 def search(
@@ -319,32 +446,42 @@ def search(
     seed: int,
     initial: pyvrp.Solution | None = None,
     penalty_updates: int = PENALTY_UPDATES,
-) -> pyvrp.Result:
+) -> Search:
     """PyVRP's iterated local search on ``model``, as :func:`pyvrp.solve` sets it up, but
-    starting from :func:`initial_penalties` rather than the middle of the penalty range."""
+    starting from :func:`initial_penalties` rather than the middle of the penalty range; run
+    until ``budget`` says stop. The returned search can be resumed (see :mod:`~.ils`)."""
+    found = new_search(
+        model, seed=seed, initial=initial, penalty_updates=penalty_updates, on_best=budget.on_best
+    )
+    found.run(budget)
+    return found
+
+
+def new_search(
+    model: Model,
+    *,
+    seed: int,
+    initial: pyvrp.Solution | None = None,
+    penalty_updates: int = PENALTY_UPDATES,
+    fitted_start: bool = True,
+    on_best: Callable[[pyvrp.Solution], None] | None = None,
+) -> Search:
+    """A resumable search of ``model`` with our penalty range and pace; its penalties start
+    from :func:`initial_penalties` (``fitted_start``) or, as PyVRP's, from the middle of the range.
+
+    Without ``initial`` it starts, as :func:`pyvrp.solve` does, from a random solution improved
+    under the largest penalties, so that it keeps every constraint wherever one is easy to keep.
+    """
     data = model.data
     assert data is not None
-    rng = pyvrp.RandomNumberGenerator(seed=seed)
-    neighbours = compute_neighbours(data, NeighbourhoodParams())
-    local_search = LocalSearch(data, rng, neighbours, PerturbationManager(PerturbationParams()))
-    for operator in OPERATORS:
-        if operator.supports(data):
-            local_search.add_operator(operator(data))
     bounds = penalty_params(model, updates=penalty_updates)
-    penalties = PenaltyManager(initial_penalties(model, bounds), bounds)
-    if initial is None:
-        # As pyvrp.solve: a random solution improved under the largest penalties, so that the
-        # search starts from a plan that keeps every constraint wherever one is easy to find.
-        random = pyvrp.Solution.make_random(data, rng)
-        initial = local_search(random, penalties.max_cost_evaluator(), exhaustive=True)
-    ils = IteratedLocalSearch(
-        data,
-        penalties,
-        local_search,
-        initial,
-        IteratedLocalSearchParams(callbacks=budget.callbacks),
-    )
-    return ils.run(budget, collect_stats=False)
+    import os  # EXPERIMENT
+
+    if os.environ.get("SENGA_PENALTY_START") == "midpoint":
+        penalties = PenaltyManager(bounds.midpoint_penalties(data), bounds)
+    else:
+        penalties = PenaltyManager(initial_penalties(model, bounds), bounds)
+    return Search(data, penalties, seed=seed, initial=initial, on_best=on_best)
 
 
 def initial_penalties(model: Model, bounds: PenaltyParams) -> tuple[list[float], float, float]:
@@ -441,7 +578,6 @@ class _Budget:
         self.best_cost: int | None = None
         self.started = time.perf_counter()
         self.last_report = self.started
-        self.callbacks = _Callbacks(self)
 
     def __call__(self, best_cost: int) -> bool:
         self.iterations += 1
@@ -466,26 +602,50 @@ class _Budget:
                 done = 1.0
         return done
 
+    def on_best(self, best: pyvrp.Solution) -> None:
+        """Record the cost of each new best feasible solution, for progress reports."""
+        if best.is_feasible():
+            self.best_cost = route_cost(best)
+
     def report(self, fraction: float) -> None:
         if self.progress is not None:
             cost = None if self.best_cost is None else Decimal(self.best_cost) / UNITS_PER_KES
             self.progress(fraction, cost)
 
 
-class _Callbacks(IteratedLocalSearchCallbacks):
-    """Records the cost of each new best feasible solution, for progress reports."""
+def _visits(model: Model, route: pyvrp.Route) -> tuple[list[PlannedStop], list[PlannedReload]]:
+    """A PyVRP route's deliveries, each with its trip, and its returns to reload between trips.
 
-    def __init__(self, budget: _Budget) -> None:
-        self._budget = budget
-
-    def on_start(self, ils: IteratedLocalSearch) -> None:
-        self.on_best(ils.initial_solution)
-
-    def on_best(self, best: pyvrp.Solution) -> None:
-        if best.is_feasible():
-            self._budget.best_cost = (
-                best.distance_cost() + best.duration_cost() + best.fixed_vehicle_cost()
+    PyVRP puts the loading time on the leg out of the depot (:class:`~.problem.Layout`), so the
+    truck is out again that long after the reload visit ends.
+    """
+    now = model.layout.state.now
+    loading = timedelta(seconds=round(model.layout.state.belief.loading_minutes * 60))
+    stops: list[PlannedStop] = []
+    reloads: list[PlannedReload] = []
+    pending: PlannedReload | None = None  # a reload counts once a delivery follows it
+    for visit in route.schedule()[1:-1]:
+        if not visit.is_client():
+            if stops and pending is None:
+                pending = PlannedReload(
+                    arrival=now + timedelta(seconds=visit.start_time),
+                    departure=now + timedelta(seconds=visit.end_time) + loading,
+                )
+            continue
+        if pending is not None:
+            reloads.append(pending)
+            pending = None
+        eta = now + timedelta(seconds=visit.start_time)
+        stops.append(
+            PlannedStop(
+                order_id=model.clients[visit.idx],
+                arrival=eta - timedelta(seconds=visit.wait_duration),
+                eta=eta,
+                departure=now + timedelta(seconds=visit.end_time),
+                trip=len(reloads),
             )
+        )
+    return stops, reloads
 
 
 def read_solution(
@@ -505,21 +665,11 @@ def read_solution(
             kind = route.vehicle_type()
             truck = model.vehicle_trucks[kind][next_truck[kind]]
             next_truck[kind] += 1
-            stops = []
-            for visit in route.schedule():
-                if not visit.is_client():
-                    continue
-                eta = now + timedelta(seconds=visit.start_time)
-                stops.append(
-                    PlannedStop(
-                        order_id=model.clients[visit.idx],
-                        arrival=eta - timedelta(seconds=visit.wait_duration),
-                        eta=eta,
-                        departure=now + timedelta(seconds=visit.end_time),
-                    )
-                )
+            stops, reloads = _visits(model, route)
             carried = [orders[s.order_id] for s in stops]
             feasible = feasible and all(truck.can_carry(o) for o in carried)
+            trips = [[o for s, o in zip(stops, carried, strict=True) if s.trip == n]
+                     for n in range(len(reloads) + 1)]  # fmt: skip
             routes.append(
                 PlannedRoute(
                     vehicle_id=truck.vehicle_id,
@@ -530,8 +680,9 @@ def read_solution(
                     distance_m=route.distance(),
                     duration_s=route.duration(),
                     cost_kes=truck.route_cost(route.distance(), route.duration()).quantize(CENTS),
-                    load_kg=sum(o.weight_kg for o in carried),
-                    load_dm3=sum(o.volume_dm3 for o in carried),
+                    load_kg=max(sum(o.weight_kg for o in trip) for trip in trips),
+                    load_dm3=max(sum(o.volume_dm3 for o in trip) for trip in trips),
+                    reloads=tuple(reloads),
                 )
             )
     routed = {oid for r in routes for oid in r.order_ids}

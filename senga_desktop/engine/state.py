@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from senga_desktop.domain import MAX_TRIP_DAYS, Priority
+from senga_desktop.domain import MAX_TRIP_DAYS, MAX_TRIPS, Priority
 from senga_desktop.errors import ValidationError
 
 __all__ = [
@@ -135,7 +135,8 @@ class TruckState:
     the route's duration; a long-haul truck with ``trip_days`` N > 1 may take a route of up to N
     days, its driver resting overnight whenever a leg outlasts the working day (see
     :class:`~senga_desktop.engine.problem.Layout`). ``return_by`` is the latest time the truck may
-    be back at the depot (``None``: no limit).
+    be back at the depot (``None``: no limit). ``max_trips`` > 1 lets the truck come back to the
+    depot, reload and go out again within its shift, up to that many trips in one route.
     """
 
     vehicle_id: str
@@ -153,6 +154,7 @@ class TruckState:
     shift_hours: float | None = 10.0
     return_by: datetime | None = None
     trip_days: int = 1
+    max_trips: int = 1
 
     def __post_init__(self) -> None:
         where = f"trucks[{self.vehicle_id!r}]"
@@ -172,6 +174,10 @@ class TruckState:
         if not 1 <= _count(self.trip_days, f"{where}.trip_days") <= MAX_TRIP_DAYS:
             raise ValidationError(
                 f"{where}.trip_days", f"{where}.trip_days must be from 1 to {MAX_TRIP_DAYS}"
+            )
+        if not 1 <= _count(self.max_trips, f"{where}.max_trips") <= MAX_TRIPS:
+            raise ValidationError(
+                f"{where}.max_trips", f"{where}.max_trips must be from 1 to {MAX_TRIPS}"
             )
         if self.return_by is not None:
             _set(self, "return_by", _utc(self.return_by, f"{where}.return_by"))

@@ -60,7 +60,7 @@ def test_a_plan_committed_first_is_named_with_who_when_and_how_much_it_took(
     first = planning.plan(database.sessions, otieno, QUICK, now=NOW)
     second = planning.plan(database.sessions, otieno, OTHER, now=NOW)
     orders, trucks = _overlap(first, second)
-    assert orders > 3
+    assert orders > 0
     assert trucks > 0
     planning.commit_decision(database.sessions, amina, first.decision_id)
     with unit_of_work(database.sessions) as session:

@@ -76,10 +76,10 @@ def _error(widget: QWidget, field: str) -> QLabel:
 def test_an_admin_sees_every_page(qtbot: QtBot, database: Database, admin: Actor) -> None:
     dialog = _dialog(qtbot, _context(database, admin))
 
-    assert dialog.page_keys() == ["account", "users", "database", "general"]
+    assert dialog.page_keys() == ["account", "users", "database", "general", "trips"]
     assert [p.key for p in PAGE_CLASSES] == dialog.page_keys()
     titles = [dialog.page_list.item(row).text() for row in range(dialog.page_list.count())]
-    assert titles == ["My account", "Users", "Database", "General"]
+    assert titles == ["My account", "Users", "Database", "General", "Trips a day"]
     assert all(not dialog.page_list.item(row).icon().isNull() for row in range(4))
     assert isinstance(dialog.current_page(), AccountPage)
 
@@ -122,7 +122,7 @@ def test_a_dispatcher_sees_only_my_account_and_the_controller_refuses_them(
 def test_a_manager_sees_no_admin_pages(qtbot: QtBot, database: Database, admin: Actor) -> None:
     manager = Actor(admin.user_id + 1000, "otieno", Role.MANAGER)  # visibility only
     dialog = _dialog(qtbot, _context(database, manager))
-    assert dialog.page_keys() == ["account"]
+    assert dialog.page_keys() == ["account", "trips"]  # trips a day are the fleet's
 
 
 def test_ok_without_changes_just_closes(qtbot: QtBot, database: Database, admin: Actor) -> None:

@@ -87,6 +87,12 @@ class RouteStop(Base):
     location: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
     stop_type: Mapped[StopType] = mapped_column(str_enum(StopType, "stop_type"))
     sequence_order: Mapped[int]
+    # A truck making several trips a day reloads at the depot between them. Trips count from
+    # 0; the first stop of each later trip says when the truck was back at the depot and when
+    # it left again, loaded (both NULL on every other stop).
+    trip: Mapped[int] = mapped_column(default=0, server_default="0")
+    reload_arrival: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reload_departure: Mapped[datetime | None] = mapped_column(UTCDateTime())
     estimated_arrival: Mapped[datetime | None] = mapped_column(UTCDateTime())
     estimated_departure: Mapped[datetime | None] = mapped_column(UTCDateTime())
     actual_arrival: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -97,6 +103,7 @@ class RouteStop(Base):
     __table_args__ = (
         UniqueConstraint("route_id", "sequence_order"),
         CheckConstraint("sequence_order >= 0", name="sequence_not_negative"),
+        CheckConstraint("trip >= 0", name="trip_not_negative"),
         CheckConstraint(
             "estimated_departure IS NULL OR estimated_arrival IS NULL"
             " OR estimated_departure >= estimated_arrival",

@@ -6,7 +6,7 @@ decision record, so a decision can be replayed with the same class and parameter
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from senga_desktop.domain import PolicyName
 from senga_desktop.engine.policies.base import BasePolicy, Decision, Policy
@@ -41,6 +41,7 @@ def make_policy(
     *,
     travel: TravelModel | None = None,
     workers: int = 1,
+    replay: Sequence[Sequence[Sequence[int]]] | None = None,
 ) -> BasePolicy:
     """The policy called ``name`` with ``parameters`` over its defaults."""
     try:
@@ -48,4 +49,4 @@ def make_policy(
     except (ValueError, KeyError):
         known = ", ".join(str(p) for p in POLICIES)
         raise ValidationError("policy", f"unknown policy {name!r} (known: {known})") from None
-    return kind(parameters, travel=travel, workers=workers)
+    return kind(parameters, travel=travel, workers=workers, replay=replay)

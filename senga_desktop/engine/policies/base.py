@@ -26,7 +26,15 @@ from senga_desktop.engine.state import OrderState, PlanningState, TruckState
 from senga_desktop.engine.travel import GreatCircleTravel, TravelModel
 from senga_desktop.errors import ValidationError
 
-__all__ = ["BasePolicy", "Decision", "Policy", "covering", "sub_progress", "substate"]
+__all__ = [
+    "BasePolicy",
+    "Decision",
+    "Policy",
+    "covering",
+    "pins_within",
+    "sub_progress",
+    "substate",
+]
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,9 @@ class Decision:
     held: Mapping[str, Reason]
     confidence: float | None
     runtime_s: float
+    # The schedule (Plan.schedule) of every search the decision ran, in order: handed back to
+    # make_policy(replay=...), the decision is replayed exactly even if it was time-limited.
+    schedules: tuple[tuple[tuple[int, ...], ...], ...] = ()
 
     @property
     def dispatched(self) -> tuple[str, ...]:
@@ -70,9 +81,17 @@ class Policy(Protocol):
         max_iterations: int | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        warm_start: Plan | None = None,
+        pins: Mapping[str, str] | None = None,
     ) -> Decision:
         """Decide for ``state``. With ``max_iterations`` and no ``time_limit`` the decision is
-        reproducible for a given seed; a cancelled run raises ``PlanningCancelled``."""
+        reproducible for a given seed; a cancelled run raises ``PlanningCancelled``.
+
+        ``warm_start`` (a plan for this state or part of it: a proposal, a committed plan, a
+        plan being edited) is where every search starts; what no longer fits is dropped.
+        ``pins`` (order id → vehicle id) keeps orders on chosen trucks: a pinned order goes on
+        its truck or, if it cannot, is left out with the reason; the policy never holds it.
+        """
         ...
 
 
@@ -92,6 +111,7 @@ class BasePolicy(ABC):
         *,
         travel: TravelModel | None = None,
         workers: int = 1,
+        replay: Sequence[Sequence[Sequence[int]]] | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
@@ -108,6 +128,8 @@ class BasePolicy(ABC):
         self._parameters = MappingProxyType(merged)
         self._travel = travel
         self._workers = workers
+        self._replay = None if replay is None else [tuple(map(tuple, s)) for s in replay]
+        self._schedules: list[tuple[tuple[int, ...], ...]] = []
         self._default_travel: tuple[object, TravelModel] | None = None
 
     @property
@@ -130,6 +152,8 @@ class BasePolicy(ABC):
         max_iterations: int | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        warm_start: Plan | None = None,
+        pins: Mapping[str, str] | None = None,
     ) -> Decision:
         """See :meth:`Policy.decide`."""
 
@@ -151,8 +175,45 @@ class BasePolicy(ABC):
         warm_start: Plan | None = None,
     ) -> Plan:
         """Route ``problem``: one search here, or the best of :attr:`workers` parallel seeds
-        (``seed, seed + 1, …``) sharing their best plans (:mod:`~senga_desktop.engine.parallel`)."""
-        if self._workers == 1:
+        (``seed, seed + 1, …``) sharing their best plans (:mod:`~senga_desktop.engine.parallel`).
+
+        A policy built with ``replay`` schedules runs each search for exactly the iterations of
+        the next one (the limits given here are then ignored); every search's schedule is kept
+        for the decision.
+        """
+        plan = self._search(
+            problem,
+            travel,
+            seed=seed,
+            time_limit=time_limit,
+            max_iterations=max_iterations,
+            progress=progress,
+            cancel=cancel,
+            warm_start=warm_start,
+        )
+        self._schedules.append(plan.schedule)
+        return plan
+
+    def _search(
+        self,
+        problem: RoutingProblem,
+        travel: TravelModel,
+        *,
+        seed: int,
+        time_limit: float | None,
+        max_iterations: int | None,
+        progress: ProgressCallback | None,
+        cancel: CancelToken | None,
+        warm_start: Plan | None,
+    ) -> Plan:
+        schedule = None
+        if self._replay is not None:
+            if not self._replay:
+                raise ValueError("the replayed decision ran fewer searches than this one")
+            schedule = self._replay.pop(0)
+            time_limit, max_iterations = None, sum(counts[0] for counts in schedule)
+        seeds = len(schedule[0]) if schedule else self._workers
+        if seeds == 1:
             return solve(
                 problem,
                 travel,
@@ -166,12 +227,13 @@ class BasePolicy(ABC):
         return solve_best_of(
             problem,
             travel,
-            seeds=consecutive_seeds(seed, self._workers),
+            seeds=consecutive_seeds(seed, seeds),
             time_limit=time_limit,
             max_iterations=max_iterations,
             progress=progress,
             cancel=cancel,
             warm_start=warm_start,
+            schedule=schedule,
         )
 
     def theta(self, key: str) -> float:
@@ -202,7 +264,12 @@ class BasePolicy(ABC):
             held=dict(held),
             confidence=confidence,
             runtime_s=time.perf_counter() - started,
+            schedules=self._take_schedules(),
         )
+
+    def _take_schedules(self) -> tuple[tuple[tuple[int, ...], ...], ...]:
+        taken, self._schedules = tuple(self._schedules), []
+        return taken
 
 
 def substate(
@@ -214,6 +281,15 @@ def substate(
     if trucks is None:
         return replace(state, orders=tuple(orders))
     return replace(state, orders=tuple(orders), trucks=tuple(trucks))
+
+
+def pins_within(pins: Mapping[str, str] | None, state: PlanningState) -> dict[str, str]:
+    """The pins whose order and truck are both in ``state`` (a policy's sub-problems)."""
+    if not pins:
+        return {}
+    orders = {o.order_id for o in state.orders}
+    trucks = {t.vehicle_id for t in state.trucks}
+    return {o: v for o, v in pins.items() if o in orders and v in trucks}
 
 
 def covering(plan: Plan, state: PlanningState) -> Plan:

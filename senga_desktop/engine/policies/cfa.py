@@ -20,6 +20,8 @@ behave well over time:
     Multiplier on every travel time (≥ 1): slack for Kenyan traffic, weighbridges and roadworks.
 ``capacity_margin``
     Share of each truck's kg and dm³ kept free (0-0.5): loading is never perfect.
+
+Pinned orders are always offered and required, on their truck only.
 """
 
 from __future__ import annotations
@@ -33,7 +35,14 @@ from typing import ClassVar
 
 from senga_desktop.domain import PolicyName, Priority
 from senga_desktop.engine.explain import Reason, ReasonCode, explain_unassigned
-from senga_desktop.engine.policies.base import BasePolicy, Decision, covering, substate
+from senga_desktop.engine.plan import Plan
+from senga_desktop.engine.policies.base import (
+    BasePolicy,
+    Decision,
+    covering,
+    pins_within,
+    substate,
+)
 from senga_desktop.engine.problem import CancelToken, Layout, ProgressCallback, RoutingProblem
 from senga_desktop.engine.state import OrderState, PlanningState
 
@@ -84,32 +93,39 @@ class CFAPolicy(BasePolicy):
         max_iterations: int | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        warm_start: Plan | None = None,
+        pins: Mapping[str, str] | None = None,
     ) -> Decision:
         """Offer the orders within the horizon to the optimiser and explain the rest."""
         started = time.perf_counter()
         travel = self.travel_for(state)
-        offered, held = self.offer(state)
+        offered, held = self.offer(state, pins)
         plan = self.optimise(
-            self.routing_problem(substate(state, offered)),
+            self.routing_problem(substate(state, offered), pins=pins),
             travel,
             seed=seed,
             time_limit=time_limit,
             max_iterations=max_iterations,
             progress=progress,
             cancel=cancel,
+            warm_start=warm_start,
         )
         plan = covering(plan, state)
-        layout = Layout(self.routing_problem(state), travel)
+        layout = Layout(self.routing_problem(state, pins=pins), travel)
         return self._decision(seed, plan, explain_unassigned(layout, plan, held=held), started)
 
-    def offer(self, state: PlanningState) -> tuple[list[OrderState], dict[str, Reason]]:
-        """Split the orders into those offered to the optimiser now and those held for later."""
+    def offer(
+        self, state: PlanningState, pins: Mapping[str, str] | None = None
+    ) -> tuple[list[OrderState], dict[str, Reason]]:
+        """Split the orders into those offered to the optimiser now and those held for later
+        (never a pinned order)."""
         limit = state.now + self.theta("horizon_hours") * HOUR
         offered: list[OrderState] = []
         held: dict[str, Reason] = {}
         for order in state.orders:
             opens = order.window_start
-            if opens is None or opens <= limit or self.is_required(state.now, order):
+            pinned = pins is not None and order.order_id in pins
+            if pinned or opens is None or opens <= limit or self.is_required(state.now, order):
                 offered.append(order)
                 continue
             held[order.order_id] = Reason(
@@ -122,13 +138,19 @@ class CFAPolicy(BasePolicy):
         return offered, held
 
     def routing_problem(
-        self, state: PlanningState, release: Mapping[str, datetime] | None = None
+        self,
+        state: PlanningState,
+        release: Mapping[str, datetime] | None = None,
+        *,
+        pins: Mapping[str, str] | None = None,
     ) -> RoutingProblem:
-        """The CFA's modified problem for ``state`` (``release``: sampled orders' arrivals)."""
+        """The CFA's modified problem for ``state`` (``release``: sampled orders' arrivals;
+        ``pins``: orders kept on chosen trucks, those of this state's orders and trucks)."""
+        pinned = pins_within(pins, state)
         required: set[str] = set()
         prizes: dict[str, Decimal] = {}
         for order in state.orders:
-            if self.is_required(state.now, order):
+            if order.order_id in pinned or self.is_required(state.now, order):
                 required.add(order.order_id)
             else:
                 prizes[order.order_id] = self.prize(state.now, order)
@@ -139,6 +161,7 @@ class CFAPolicy(BasePolicy):
             release=dict(release or {}),
             duration_factor=self.theta("time_buffer"),
             capacity_factor=1.0 - self.theta("capacity_margin"),
+            pins=pinned,
         )
 
     def is_required(self, now: datetime, order: OrderState) -> bool:

@@ -17,6 +17,9 @@ the pending orders themselves.
 
 Parameters: every CFA parameter (applied to each future and to the final plan), plus
 ``samples``, ``lookahead_hours`` and ``agreement``.
+
+A warm start seeds every search (the futures drop what they do not share with it); pinned orders
+go now on their truck whatever the futures say.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import numpy as np
 
 from senga_desktop.domain import PolicyName
 from senga_desktop.engine.explain import Reason, ReasonCode, explain_unassigned
+from senga_desktop.engine.plan import Plan
 from senga_desktop.engine.policies.base import (
     BasePolicy,
     Decision,
@@ -161,8 +165,9 @@ class DLAPolicy(BasePolicy):
         arrivals: ArrivalModel | None = None,
         history: Sequence[OrderState] | None = None,
         workers: int = 1,
+        replay: Sequence[Sequence[Sequence[int]]] | None = None,
     ) -> None:
-        super().__init__(parameters, travel=travel, workers=workers)
+        super().__init__(parameters, travel=travel, workers=workers, replay=replay)
         if arrivals is None and history is not None:
             arrivals = ArrivalModel.from_history(history)
         self.arrivals = arrivals
@@ -176,12 +181,15 @@ class DLAPolicy(BasePolicy):
         max_iterations: int | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        warm_start: Plan | None = None,
+        pins: Mapping[str, str] | None = None,
     ) -> Decision:
         """Sample futures, count how often each order goes now, plan the majority."""
         started = time.perf_counter()
         travel = self.travel_for(state)
         cfa = CFAPolicy({k: self.theta(k) for k in CFAPolicy.DEFAULTS}, travel=travel)
-        offered, held = cfa.offer(state)
+        pins = dict(pins or {})
+        offered, held = cfa.offer(state, pins)
         arrivals = self.arrivals_for(state)
         samples = int(self.theta("samples"))
         share_time = None if time_limit is None else time_limit / (samples + 1)
@@ -195,36 +203,38 @@ class DLAPolicy(BasePolicy):
             scenario = substate(state, [*offered, *(o for o, _ in futures)])
             release = {o.order_id: at for o, at in futures}
             plan = self.optimise(
-                cfa.routing_problem(scenario, release),
+                cfa.routing_problem(scenario, release, pins=pins),
                 travel,
                 seed=seed + k,
                 time_limit=share_time,
                 max_iterations=max_iterations,
                 progress=sub_progress(progress, k / (samples + 1), (k + 1) / (samples + 1)),
                 cancel=cancel,
+                warm_start=warm_start,
             )
             for route in plan.routes:
                 if not future_ids.intersection(route.order_ids):
                     now_counts.update(route.order_ids)
         share = {o.order_id: now_counts[o.order_id] / samples for o in offered}
         threshold = self.theta("agreement")
-        dispatch = [o for o in offered if share[o.order_id] >= threshold]
+        dispatch = [o for o in offered if share[o.order_id] >= threshold or o.order_id in pins]
         for order in offered:
-            if share[order.order_id] < threshold:
+            if share[order.order_id] < threshold and order.order_id not in pins:
                 held[order.order_id] = self._held(order, now_counts[order.order_id], samples)
         plan = self.optimise(
-            cfa.routing_problem(substate(state, dispatch)),
+            cfa.routing_problem(substate(state, dispatch), pins=pins),
             travel,
             seed=seed,
             time_limit=share_time,
             max_iterations=max_iterations,
             progress=sub_progress(progress, samples / (samples + 1), 1.0),
             cancel=cancel,
+            warm_start=warm_start,
         )
         plan = covering(plan, state)
         agree = [max(s, 1.0 - s) for s in share.values()]
         confidence = sum(agree) / len(agree) if agree else 1.0
-        layout = Layout(cfa.routing_problem(state), travel)
+        layout = Layout(cfa.routing_problem(state, pins=pins), travel)
         reasons = explain_unassigned(layout, plan, held=held)
         return self._decision(seed, plan, reasons, started, confidence=confidence)
 

@@ -15,6 +15,10 @@ hardest to place first) go on a truck already serving the town if they fit, else
 free compatible truck that takes the rest of the town's load (or the largest, if none does). A
 truck serves one town. Each truck's stops are then sequenced by the solver, which also drops any
 stop the truck cannot reach in time.
+
+Pinned orders skip the rule: each pinned truck carries its pinned orders (and only those), and
+the other trucks are filled as above. With a warm start, each truck's search starts from the
+warm start's order of stops on that truck, when it has a route there.
 """
 
 from __future__ import annotations
@@ -29,7 +33,13 @@ from typing import ClassVar
 from senga_desktop.domain import PolicyName
 from senga_desktop.engine.explain import Reason, ReasonCode, explain_unassigned, screen
 from senga_desktop.engine.plan import Plan, PlannedRoute
-from senga_desktop.engine.policies.base import BasePolicy, Decision, sub_progress, substate
+from senga_desktop.engine.policies.base import (
+    BasePolicy,
+    Decision,
+    pins_within,
+    sub_progress,
+    substate,
+)
 from senga_desktop.engine.problem import CancelToken, Layout, ProgressCallback, RoutingProblem
 from senga_desktop.engine.state import OrderState, PlanningState, TruckState
 
@@ -62,15 +72,20 @@ class PFAPolicy(BasePolicy):
         max_iterations: int | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        warm_start: Plan | None = None,
+        pins: Mapping[str, str] | None = None,
     ) -> Decision:
         """Apply the rule, fill trucks greedily, sequence each truck with the solver."""
         started = time.perf_counter()
         travel = self.travel_for(state)
+        pinned = pins_within(pins, state)
         whole = RoutingProblem(state)
         impossible = screen(Layout(whole, travel))
         candidates = [o for o in state.orders if o.order_id not in impossible]
-        dispatch, held = self.apply_rule(state, candidates)
-        loads = fill_trucks(state.trucks, dispatch)
+        dispatch, held = self.apply_rule(state, [o for o in candidates if o.order_id not in pinned])
+        loads = pinned_loads(state, [o for o in candidates if o.order_id in pinned], pinned)
+        taken = {truck.vehicle_id for truck, _ in loads}
+        loads += fill_trucks(tuple(t for t in state.trucks if t.vehicle_id not in taken), dispatch)
         routes: list[PlannedRoute] = []
         iterations = 0
         feasible = True
@@ -84,6 +99,9 @@ class PFAPolicy(BasePolicy):
                 max_iterations=max_iterations,
                 progress=sub_progress(progress, n / len(loads), (n + 1) / len(loads)),
                 cancel=cancel,
+                # The solver keeps only this truck's route of the warm start, and of it only
+                # the orders of this load.
+                warm_start=warm_start,
             )
             routes.extend(plan.routes)
             iterations += plan.iterations
@@ -102,7 +120,8 @@ class PFAPolicy(BasePolicy):
         )
         if progress is not None:
             progress(1.0, cost)
-        explained = RoutingProblem(state, required=frozenset(o.order_id for o in dispatch))
+        required = frozenset(o.order_id for o in dispatch)
+        explained = RoutingProblem(state, required=required, pins=pinned)
         reasons = explain_unassigned(Layout(explained, travel), plan, held=held)
         return self._decision(seed, plan, reasons, started)
 
@@ -144,6 +163,16 @@ class PFAPolicy(BasePolicy):
                 )
         ranked.sort(key=lambda item: item[0])
         return [order for _, group in ranked for order in group], held
+
+
+def pinned_loads(
+    state: PlanningState, orders: list[OrderState], pins: Mapping[str, str]
+) -> list[tuple[TruckState, list[OrderState]]]:
+    """Each pinned truck with its pinned orders, in the state's order of trucks."""
+    loads: dict[str, list[OrderState]] = {}
+    for order in orders:
+        loads.setdefault(pins[order.order_id], []).append(order)
+    return [(t, loads[t.vehicle_id]) for t in state.trucks if t.vehicle_id in loads]
 
 
 def fill_trucks(

@@ -45,11 +45,18 @@ from senga_desktop.ui.settings.account_page import AccountPage
 from senga_desktop.ui.settings.database_page import DatabasePage
 from senga_desktop.ui.settings.general_page import GeneralPage
 from senga_desktop.ui.settings.page import SettingsPage
+from senga_desktop.ui.settings.trips_page import TripsPage
 from senga_desktop.ui.settings.users_page import UsersPage
 from senga_desktop.ui.style import unit
 
 #: Every Settings page, in the order listed. Visibility follows each class's ``permission``.
-PAGE_CLASSES: tuple[type[SettingsPage], ...] = (AccountPage, UsersPage, DatabasePage, GeneralPage)
+PAGE_CLASSES: tuple[type[SettingsPage], ...] = (
+    AccountPage,
+    UsersPage,
+    DatabasePage,
+    GeneralPage,
+    TripsPage,
+)
 
 #: The opening size, in device-independent pixels; larger when the user's font is larger.
 DEFAULT_SIZE = QSize(900, 600)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import os
+import signal
 import threading
 import time
 from decimal import Decimal
 
 import pytest
 
-from senga_desktop.engine.parallel import best_plan, consecutive_seeds, round_seed, solve_best_of
+from senga_desktop.engine import parallel
+from senga_desktop.engine.parallel import best_plan, consecutive_seeds, solve_best_of
 from senga_desktop.engine.plan import Plan
 from senga_desktop.engine.problem import RoutingProblem
 from senga_desktop.engine.solver import solve
@@ -48,7 +52,13 @@ def test_best_of_two_seeds_in_parallel_is_no_worse_than_either_seed() -> None:
         for s in (1, 2)
     ]
     best = solve_best_of(
-        problem(), travel(), seeds=(1, 2), processes=2, time_limit=None, max_iterations=ITERATIONS
+        problem(),
+        travel(),
+        seeds=(1, 2),
+        processes=2,
+        time_limit=None,
+        max_iterations=ITERATIONS,
+        rounds=1,  # no sharing: each seed searches as it would alone
     )
     assert singles[0].objective_kes != singles[1].objective_kes  # a real choice to make
     assert best.feasible
@@ -126,8 +136,45 @@ def test_the_pool_falls_back_to_this_process(monkeypatch: pytest.MonkeyPatch) ->
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError("no processes here")
 
-    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", refuse)
+    parallel.shutdown_workers()
+    monkeypatch.setattr(parallel, "_Worker", refuse)
     assert same(best_of_two(processes=2), best_of_two(processes=1))
+
+
+def test_a_worker_that_dies_falls_back_to_this_process() -> None:
+    best_of_two(processes=2)
+    for pid in parallel.worker_pids():
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)
+    assert same(best_of_two(processes=2), best_of_two(processes=1))
+
+
+def test_workers_are_kept_between_calls() -> None:
+    best_of_two(processes=2)
+    before = parallel.worker_pids()
+    best_of_two(processes=2)
+    assert len(before) == 2
+    assert parallel.worker_pids() == before
+
+
+def test_progress_streams_the_best_while_workers_search() -> None:
+    reports: list[tuple[float, float, Decimal | None]] = []
+    started = time.perf_counter()
+    best = solve_best_of(
+        problem(),
+        travel(),
+        seeds=(1, 2),
+        time_limit=3.0,
+        rounds=1,  # one round: no seed finishes before the end
+        progress=lambda f, c: reports.append((time.perf_counter() - started, f, c)),
+    )
+    before_end = [(t, c) for t, f, c in reports if f < 1.0]
+    assert any(c is not None for _, c in before_end)  # a cost arrived while searching
+    costs = [c for _, c in before_end if c is not None]
+    assert costs == sorted(costs, reverse=True)  # the best so far never rises
+    assert costs[-1] >= best.cost_kes
+    gaps = [b - a for (a, _), (b, _) in itertools.pairwise(before_end)]
+    assert max(gaps) < 1.0  # at least once a second
 
 
 def test_bad_arguments() -> None:
@@ -170,9 +217,19 @@ def test_rounds_are_the_same_in_or_out_of_process() -> None:
     )
 
 
-def test_round_seeds_differ_by_round_but_round_zero_is_the_seed() -> None:
-    assert round_seed(7, 0) == 7
-    assert len({round_seed(s, r) for s in (1, 2, 3) for r in range(4)}) == 12
+def test_more_seeds_than_processes_search_in_turn_with_the_same_result() -> None:
+    def four(processes: int) -> Plan:
+        return solve_best_of(
+            problem(),
+            travel(),
+            seeds=(1, 2, 3, 4),
+            processes=processes,
+            time_limit=None,
+            max_iterations=2 * ITERATIONS,
+            rounds=2,
+        )
+
+    assert same(four(processes=2), four(processes=1))
 
 
 def routes_of(plan: Plan) -> set[tuple[str, ...]]:
@@ -200,3 +257,30 @@ def test_a_warm_start_that_does_not_fit_the_problem_is_ignored() -> None:
         problem(), travel(), seed=9, time_limit=None, max_iterations=0, warm_start=stranger
     )
     assert same(ignored, cold)
+
+
+def test_a_time_limited_search_replays_exactly_from_its_schedule() -> None:
+    timed = solve_best_of(problem(), travel(), seeds=(1, 2), time_limit=1.0, rounds=3)
+    assert len(timed.schedule) == 3
+    assert all(len(counts) == 2 for counts in timed.schedule)
+    assert sum(map(sum, timed.schedule)) == timed.iterations
+    for processes in (1, 2):
+        again = solve_best_of(
+            problem(), travel(), seeds=(1, 2), processes=processes, schedule=timed.schedule
+        )
+        assert same(again, timed)
+        assert again.schedule == timed.schedule
+
+
+def test_the_anchor_seed_searches_as_it_would_alone() -> None:
+    # The first seed never adopts another's plan: with rounds it still ends where it would alone.
+    from senga_desktop.engine.workers import Job, SeedGroup
+
+    alone = SeedGroup(Job(problem(), travel(), ((1, 0),)))
+    shared = SeedGroup(Job(problem(), travel(), ((1, 0), (2, 1))))
+    for _ in range(3):
+        alone.run_round(deadline=None, iterations=ITERATIONS, should_stop=lambda: False)
+        results = shared.run_round(deadline=None, iterations=ITERATIONS, should_stop=lambda: False)
+        best = best_plan(problem(), [r.plan for r in results])
+        shared.adopt(next(r.solution for r in results if r.plan is best))
+    assert alone.result(1).plan.routes == shared.result(1).plan.routes

@@ -32,7 +32,7 @@ from senga_desktop.ui.style import heading, muted, unit
 from senga_desktop.ui.widgets.cards import NoteBox
 from senga_desktop.ui.widgets.plan_panel import PlanPanel
 
-__all__ = ["NOTHING_SELECTED", "RouteDetail", "route_facts"]
+__all__ = ["NOTHING_SELECTED", "RouteDetail", "route_facts", "route_towns"]
 
 NOTHING_SELECTED = "Select a route to see its stops and its map."
 
@@ -41,6 +41,8 @@ def route_facts(route: RouteView, zone_name: str) -> str:
     """The route's figures in one line: times, stops, load, distance, duration, money."""
     zone = depot_zone(zone_name)
     stops = plural(len(route.stops), "stop")
+    if route.trip_count > 1:
+        stops += f" in {route.trip_count} trips"
     orders = plural(len(route.order_ids), "order")
     load = (
         f"{amount(route.load_tonnes)} t ({percent(route.weight_share)}) · "
@@ -52,6 +54,16 @@ def route_facts(route: RouteView, zone_name: str) -> str:
         f"{stops}, {orders} · {load} · {km(route.distance_km)} · "
         f"{duration_text(route.duration_minutes)} · cost {kes(route.cost_kes)}"
     )
+
+
+def route_towns(route: RouteView) -> str:
+    """The towns in order, each once per trip, with the returns to the depot between trips."""
+    arrow = " \N{RIGHTWARDS ARROW} "
+    trips = [
+        arrow.join(dict.fromkeys(s.town for s in route.trip_stops(n)))
+        for n in range(route.trip_count)
+    ]
+    return f"{arrow}depot{arrow}".join(t for t in trips if t)
 
 
 class RouteDetail(QWidget):
@@ -123,7 +135,7 @@ class RouteDetail(QWidget):
             f"\N{BLACK CIRCLE} {ROUTE_STATUS_LABELS[route.status]}</span>"
         )
         self.status_label.setToolTip(ROUTE_STATUS_NOTES[route.status])
-        towns = " \N{RIGHTWARDS ARROW} ".join(route.towns) or "No stops"
+        towns = route_towns(route) or "No stops"
         start = route.start_town
         self.towns_label.setText(f"{start} \N{RIGHTWARDS ARROW} {towns}" if start else towns)
         self.facts_label.setText(route_facts(route, depot.time_zone))

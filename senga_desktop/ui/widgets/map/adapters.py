@@ -59,8 +59,9 @@ def _window(stop: StopView, zone: tzinfo, reference: datetime | None) -> str:
 def stop_tooltip(route: RouteView, stop: StopView, zone: tzinfo) -> str:
     """The hover text of one stop."""
     reference = route.departure or stop.eta
+    trip = f" · trip {stop.trip + 1} of {route.trip_count}" if route.trip_count > 1 else ""
     lines = [
-        f"{route.vehicle_id} · stop {stop.sequence} of {len(route.stops)}",
+        f"{route.vehicle_id} · stop {stop.sequence} of {len(route.stops)}{trip}",
         stop.town,
     ]
     if stop.customers:
@@ -95,6 +96,9 @@ def route_tooltip(route: RouteView, zone: tzinfo) -> str:
         f"Leaves {_clock(route.departure, zone)}, "
         f"back {_clock(route.return_at, zone, route.departure)}",
     ]
+    if route.reloads:
+        backs = ", ".join(_clock(r.arrival, zone, route.departure) for r in route.reloads)
+        lines.append(f"{route.trip_count} trips: back at the depot to reload at {backs}")
     if route.attention:
         lines.append(f"Attention: {route.attention}")
     return "\n".join(lines)
@@ -126,7 +130,12 @@ def map_data(
             start_lon=route.start_lon,
             stops=tuple(
                 MapStop(
-                    stop.sequence, stop.lat, stop.lon, stop.town, stop_tooltip(route, stop, zone)
+                    stop.sequence,
+                    stop.lat,
+                    stop.lon,
+                    stop.town,
+                    stop_tooltip(route, stop, zone),
+                    stop.trip,
                 )
                 for stop in route.stops
             ),

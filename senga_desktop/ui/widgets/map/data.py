@@ -21,11 +21,13 @@ class MapStop:
     lon: float
     town: str
     tooltip: str
+    trip: int = 0  # a new trip starts with a leg from the depot, after one back to it
 
 
 @dataclass(frozen=True, slots=True)
 class MapRoute:
-    """A route: drawn from where its truck starts through its stops in order, back to the depot."""
+    """A route: drawn from where its truck starts through its stops in order, back to the depot
+    (and back to it between trips)."""
 
     route_id: str
     title: str  # the truck's id, shown in tooltips

@@ -492,7 +492,17 @@ class MapView(QWidget):
         for entry in self._entries.values():
             start = entry.start_item.pos() if entry.start_item is not None else depot
             entry.line.set_view_scale(scale)
-            entry.line.set_points([start, *(s.pos() for s in entry.stops), depot])
+            points = [start]
+            for item, stop, before in zip(
+                entry.stops,
+                entry.route.stops,
+                (0, *(x.trip for x in entry.route.stops)),
+                strict=False,
+            ):
+                if stop.trip != before:  # back to the depot to reload between trips
+                    points.append(depot)
+                points.append(item.pos())
+            entry.line.set_points([*points, depot])
         self._lines.refresh()
         self._place_labels(scale)
 

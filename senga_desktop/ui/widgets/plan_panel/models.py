@@ -7,9 +7,9 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
-from senga_desktop.controllers.plan_views import RouteView, StopView
+from senga_desktop.controllers.plan_views import ReloadView, RouteView, StopView
 from senga_desktop.ui.widgets.map import route_color
 from senga_desktop.ui.widgets.plan_panel.formatting import (
     DASH,
@@ -124,6 +124,8 @@ class RouteListModel(QAbstractTableModel):
                 )
             if column == 0 and route.attention:
                 return route.attention
+            if column == 2 and route.trip_count > 1:
+                return f"{route.trip_count} trips, reloading at the depot between them"
         return None
 
     def _text(self, route: RouteView, column: int) -> str:
@@ -133,7 +135,8 @@ class RouteListModel(QAbstractTableModel):
             case 1:
                 return " → ".join(route.towns) or DASH
             case 2:
-                return str(len(route.stops))
+                trips = f" · {route.trip_count} trips" if route.trip_count > 1 else ""
+                return f"{len(route.stops)}{trips}"
             case 3:
                 return f"{percent(route.weight_share)} · {number(route.load_tonnes)} t"
             case 4:
@@ -151,28 +154,70 @@ class RouteListModel(QAbstractTableModel):
         return ""
 
 
+def trip_rows(route: RouteView) -> tuple[StopView | ReloadView, ...]:
+    """The stop table's rows: the stops, and for a route of several trips a heading row before
+    each trip (the first's has no arrival: the truck loads at the start of the route)."""
+    if route.trip_count == 1:
+        return route.stops
+    rows: list[StopView | ReloadView] = []
+    for trip in range(route.trip_count):
+        rows.append(route.reload_before(trip) or ReloadView(trip, None, route.departure))
+        rows.extend(route.trip_stops(trip))
+    return tuple(rows)
+
+
 class StopTableModel(QAbstractTableModel):
-    """The stops of one route: when each is reached against its window, what stays on board."""
+    """The stops of one route: when each is reached against its window, what stays on board.
+
+    A route of several trips gets a heading row before each trip ("Trip 2 — back at the depot
+    11:40, reload, out 12:10"), spanning the table (:meth:`heading_rows` says where); a route of
+    one trip has none and looks as it always did.
+    """
 
     def __init__(self, parent: Any = None, *, late_color: QColor | None = None) -> None:
         super().__init__(parent)
-        self._stops: tuple[StopView, ...] = ()
+        self._route: RouteView | None = None
+        self._rows: tuple[StopView | ReloadView, ...] = ()
         self._zone: tzinfo = zone_of(FALLBACK_ZONE)
         self._reference: datetime | None = None
         self._late = QBrush(late_color or QColor("#b3261e"))
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     def set_route(self, route: RouteView | None, zone: tzinfo) -> None:
         self.beginResetModel()
-        self._stops = route.stops if route is not None else ()
+        self._route = route
+        self._rows = trip_rows(route) if route is not None else ()
         self._zone = zone
         self._reference = route.departure if route is not None else None
         self.endResetModel()
 
-    def stop(self, row: int) -> StopView:
-        return self._stops[row]
+    def stop(self, row: int) -> StopView | None:
+        """The stop on ``row``, or ``None`` for a trip's heading row."""
+        item = self._rows[row]
+        return item if isinstance(item, StopView) else None
+
+    def heading_rows(self) -> tuple[int, ...]:
+        """The rows that head a trip (none for a route of one trip)."""
+        return tuple(n for n, item in enumerate(self._rows) if isinstance(item, ReloadView))
+
+    def heading(self, reload: ReloadView) -> str:
+        """``Trip 2 — back at the depot 11:40, reload, out 12:10 · 2.4 t``"""
+        route = self._route
+        assert route is not None
+        tonnes, m3 = route.trip_load(reload.trip)
+        load = f"{number(tonnes)} t · {number(m3)} m³ on board"
+        out = clock(reload.departure, self._zone, self._reference)
+        if reload.trip == 0:
+            return f"Trip 1 \N{EM DASH} loads at the depot, out {out} \N{MIDDLE DOT} {load}"
+        back = clock(reload.arrival, self._zone, self._reference)
+        return (
+            f"Trip {reload.trip + 1} \N{EM DASH} back at the depot {back}, reload, out {out} "
+            f"\N{MIDDLE DOT} {load}"
+        )
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._stops)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(STOP_COLUMNS)
@@ -186,10 +231,16 @@ class StopTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._stops):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        stop = self._stops[index.row()]
+        stop = self._rows[index.row()]
         column = index.column()
+        if isinstance(stop, ReloadView):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.heading(stop) if column == 0 else ""
+            if role == Qt.ItemDataRole.FontRole:
+                return self._bold
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(stop, column)
         if role == Qt.ItemDataRole.ForegroundRole and column in (4, 5) and stop.late:

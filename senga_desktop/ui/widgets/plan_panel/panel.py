@@ -272,7 +272,7 @@ class PlanPanel(QWidget):
     def _size_route_columns(self) -> None:
         # Sized from the font, not from the contents: resizeColumnsToContents on 40 routes
         # would measure every cell, and the widths would jump from one plan to the next.
-        chars = (16, 30, 6, 16, 18, 10, 14, 13, 14, 14)
+        chars = (16, 30, 13, 16, 18, 10, 14, 13, 14, 14)  # stops: "12 · 3 trips"
         width = self.fontMetrics().averageCharWidth()
         for column, n in enumerate(chars):
             self.route_table.setColumnWidth(column, width * n)
@@ -287,6 +287,9 @@ class PlanPanel(QWidget):
     def _after_selection(self, route_id: str | None) -> None:
         route = self._route(route_id)
         self.stop_model.set_route(route, self._zone)
+        self.stop_table.clearSpans()
+        for row in self.stop_model.heading_rows():  # a trip's heading spans the table
+            self.stop_table.setSpan(row, 0, 1, self.stop_model.columnCount())
         if route is None:
             self.stop_caption.setText(
                 "Choose a route in the list or on the map to see its stops."
@@ -296,6 +299,8 @@ class PlanPanel(QWidget):
         else:
             towns = " → ".join(route.towns)
             caption = f"{route.vehicle_id} ({route.vehicle_type}): {towns}"
+            if route.trip_count > 1:
+                caption += f" \N{MIDDLE DOT} {route.trip_count} trips"
             if route.attention:
                 caption += f" — {route.attention}"
             self.stop_caption.setText(caption)
