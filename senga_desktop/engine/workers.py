@@ -67,11 +67,6 @@ class Strategy:
         return cls(PENALTY_PACES[cycle % 2], fitted, adopts=position != 0)
 
 
-def pace(position: int) -> int:
-    """The penalty-update pace of the seed at ``position`` in the caller's list of seeds."""
-    return Strategy.at(position).penalty_updates
-
-
 @dataclass(frozen=True)
 class Job:
     """What a group searches: the problem, its seeds with their positions, where to start."""

@@ -29,20 +29,15 @@ from senga_desktop.controllers.settings import (
     time_zones,
     validate_general,
 )
-from senga_desktop.errors import SengaError, ValidationError
 from senga_desktop.gazetteer import load_gazetteer
 from senga_desktop.ui.context import AppContext
 from senga_desktop.ui.settings.page import (
-    FieldMessage,
-    Notice,
-    SettingsPage,
     add_field_row,
     add_section,
     hint_label,
 )
+from senga_desktop.ui.settings.stored_page import SettingsStore, StoredSettingsPage
 from senga_desktop.ui.style import unit
-from senga_desktop.ui.tasks import report_unexpected
-from senga_desktop.ui.widgets.forms import FormErrors
 
 COORDINATE_DECIMALS = 4
 WIDE_FIELD_CHARS = 48
@@ -98,7 +93,7 @@ def _coordinate(name: str, limit: float) -> QDoubleSpinBox:
     return spin
 
 
-class GeneralPage(SettingsPage):
+class GeneralPage(StoredSettingsPage):
     """Depot name and place, time zone, idle lock and the sign-in lockout policy."""
 
     key = "general"
@@ -106,23 +101,20 @@ class GeneralPage(SettingsPage):
     icon_name = "mdi6.tune-variant"
     description = "Settings shared by every desk on this database."
     permission = Permission.SETTINGS_MANAGE
+    store = SettingsStore(load=load_general, save=save_general, validate=validate_general)
+    saved_notice = SAVED_NOTICE
 
     #: Saved: the new ``GeneralSettings`` (``context.general`` holds them already).
     general_changed = Signal(object)
 
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context=context, parent=parent)
-        self._loaded: GeneralSettings | None = None
         #: The town whose centre the coordinate fields hold (so leaving the town field again
         #: does not undo coordinates tuned by hand).
         self._coordinates_of = ""
-        self.form_message = FieldMessage(name="general_form_message")
-        self.body.addWidget(self.form_message)
-        self.errors = FormErrors(form_message=self.form_message)
         form = self.form_layout()
         self._add_depot_rows(form)
         self._add_policy_rows(form)
-        self.notice = Notice(name="general_notice")
         form.addRow("", self.notice)
         self.body.addLayout(form)
         self.body.addStretch(1)
@@ -220,7 +212,10 @@ class GeneralPage(SettingsPage):
             lockout_minutes=self.lock_spin.value(),
         )
 
-    def _fill(self, settings: GeneralSettings) -> None:
+    def form_values(self) -> GeneralSettings:
+        return self.settings()
+
+    def _show(self, settings: GeneralSettings) -> None:
         widgets = (
             self.name_edit,
             self.town_combo,
@@ -250,70 +245,10 @@ class GeneralPage(SettingsPage):
             for edit in (self.town_combo.edit, self.zone_combo.edit):
                 edit.blockSignals(False)
         self._coordinates_of = settings.depot_town
-        self._loaded = self.settings()
-        self.edited.emit()
 
-    # -- protocol -----------------------------------------------------------------------------
-
-    def load(self) -> None:
-        self.context.runner.run(
-            load_general,
-            self.context.sessions,
-            on_success=self._on_loaded,
-            on_failure=self._on_failed,
-        )
-
-    def is_dirty(self) -> bool:
-        return self._loaded is not None and self.settings() != self._loaded
-
-    def check(self) -> bool:
-        self.errors.clear()
-        self.notice.clear_message()
-        if not self.is_dirty():
-            return True
-        try:
-            validate_general(self.settings())
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return False
-        return True
-
-    def save(self) -> None:
-        if not self.is_dirty():
-            self.saved.emit()
-            return
-        self.context.runner.run(
-            save_general,
-            self.context.sessions,
-            self.context.require_actor(),
-            self.settings(),
-            on_success=self._on_saved,
-            on_failure=self._on_save_failed,
-        )
-
-    # -- slots --------------------------------------------------------------------------------
-
-    def _on_loaded(self, settings: GeneralSettings) -> None:
-        if not self.is_dirty():  # never overwrite what the user typed meanwhile
-            self._fill(settings)
-
-    def _on_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, SengaError):
-            self.errors.show(exc)
-        else:
-            report_unexpected(exc)
-
-    def _on_saved(self, settings: GeneralSettings) -> None:
+    def _stored(self, settings: GeneralSettings) -> None:
         self.context.general = settings
-        self._fill(settings)
-        self.errors.clear()
-        self.notice.show_message(SAVED_NOTICE)
         self.general_changed.emit(settings)
-        self.saved.emit()
-
-    def _on_save_failed(self, exc: BaseException) -> None:
-        self._on_failed(exc)
-        self.save_failed.emit()
 
     def _on_edited(self) -> None:
         self.notice.clear_message()

@@ -20,18 +20,10 @@ from senga_desktop.controllers.settings_trips import (
     validate_trips,
 )
 from senga_desktop.domain import MAX_TRIPS
-from senga_desktop.errors import SengaError, ValidationError
+from senga_desktop.errors import ValidationError
 from senga_desktop.ui.context import AppContext
-from senga_desktop.ui.settings.page import (
-    FieldMessage,
-    Notice,
-    SettingsPage,
-    add_field_row,
-    add_section,
-    hint_label,
-)
-from senga_desktop.ui.tasks import report_unexpected
-from senga_desktop.ui.widgets.forms import FormErrors
+from senga_desktop.ui.settings.page import add_field_row, add_section, hint_label
+from senga_desktop.ui.settings.stored_page import SettingsStore, StoredSettingsPage
 
 __all__ = ["TripsPage"]
 
@@ -45,7 +37,7 @@ HINT = (
 SAVED_NOTICE = "Saved. The next plan on any desk uses these numbers."
 
 
-class TripsPage(SettingsPage):
+class TripsPage(StoredSettingsPage):
     """Trips a day for each truck type of the catalogue."""
 
     key = "trips"
@@ -53,13 +45,11 @@ class TripsPage(SettingsPage):
     icon_name = "mdi6.truck-fast-outline"
     description = "Let vans and light trucks reload at the depot and go out again in one shift."
     permission = Permission.FLEET_EDIT
+    store = SettingsStore(load=load_trips, save=save_trips, validate=validate_trips)
+    saved_notice = SAVED_NOTICE
 
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context=context, parent=parent)
-        self._loaded: dict[str, int] | None = None
-        self.form_message = FieldMessage(name="trips_form_message")
-        self.body.addWidget(self.form_message)
-        self.errors = FormErrors(form_message=self.form_message)
         form = self.form_layout()
         add_section(form, "Trips a truck may make in one shift")
         chars = self.fontMetrics().averageCharWidth()
@@ -77,7 +67,6 @@ class TripsPage(SettingsPage):
             add_field_row(self.errors, form, f"{row.label}:", f"max_trips.{row.key}", spin)
             self.spins[row.key] = spin
         form.addRow("", hint_label(HINT))
-        self.notice = Notice(name="trips_notice")
         form.addRow("", self.notice)
         self.body.addLayout(form)
         self.body.addStretch(1)
@@ -88,75 +77,16 @@ class TripsPage(SettingsPage):
         """What the form holds now, by type key (not yet validated)."""
         return {key: spin.value() for key, spin in self.spins.items()}
 
-    def _fill(self, settings: TripSettings) -> None:
+    def form_values(self) -> dict[str, int]:
+        return self.values()
+
+    def _show(self, settings: TripSettings) -> None:
         for row in trip_rows(settings):
             spin = self.spins.get(row.key)
             if spin is not None:
                 spin.blockSignals(True)
                 spin.setValue(row.max_trips)
                 spin.blockSignals(False)
-        self._loaded = self.values()
-        self.edited.emit()
-
-    # -- protocol -----------------------------------------------------------------------------
-
-    def load(self) -> None:
-        self.context.runner.run(
-            load_trips,
-            self.context.sessions,
-            on_success=self._on_loaded,
-            on_failure=self._on_failed,
-        )
-
-    def is_dirty(self) -> bool:
-        return self._loaded is not None and self.values() != self._loaded
-
-    def check(self) -> bool:
-        self.errors.clear()
-        self.notice.clear_message()
-        if not self.is_dirty():
-            return True
-        try:
-            validate_trips(self.values())
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return False
-        return True
-
-    def save(self) -> None:
-        if not self.is_dirty():
-            self.saved.emit()
-            return
-        self.context.runner.run(
-            save_trips,
-            self.context.sessions,
-            self.context.require_actor(),
-            self.values(),
-            on_success=self._on_saved,
-            on_failure=self._on_save_failed,
-        )
-
-    # -- slots --------------------------------------------------------------------------------
-
-    def _on_loaded(self, settings: TripSettings) -> None:
-        if not self.is_dirty():  # never overwrite what the user changed meanwhile
-            self._fill(settings)
-
-    def _on_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, SengaError):
-            self.errors.show(exc)
-        else:
-            report_unexpected(exc)
-
-    def _on_saved(self, settings: TripSettings) -> None:
-        self._fill(settings)
-        self.errors.clear()
-        self.notice.show_message(SAVED_NOTICE)
-        self.saved.emit()
-
-    def _on_save_failed(self, exc: BaseException) -> None:
-        self._on_failed(exc)
-        self.save_failed.emit()
 
     def _on_edited(self) -> None:
         self.notice.clear_message()
