@@ -18,9 +18,10 @@ resumable search (:class:`~senga_desktop.engine.ils.Search`) per seed and return
   budget: see ``benchmarks/scale_gap.py``.) By default a time-limited search has one round per
   :data:`ROUND_SECONDS`, between :data:`MIN_ROUNDS` and :data:`MAX_ROUNDS`; an
   iteration-limited one :data:`MIN_ROUNDS`.
-* **Two paces.** Seeds take turns at two penalty-update paces (the ``n``-th seed the ``n mod
-  2``-th, :func:`~.workers.pace`): PyVRP's, revising the penalties every 500 plans, and one ten
-  times faster, which follows tight time windows closely.
+* **Strategies.** The anchor searches as PyVRP does alone: its penalty pace (revised every 500
+  plans) and its starting penalties (the middle of the range). The second seed starts from
+  penalties fitted to the data and revises them ten times as often, which follows tight time
+  windows closely; further seeds take the other two combinations (:class:`~.workers.Strategy`).
 * **Processes.** Worker processes started with ``spawn`` (no fork of a process running Qt
   threads; a frozen app's entry point must call :func:`multiprocessing.freeze_support` first)
   and **kept** between calls, so a re-plan does not pay for starting Python and importing PyVRP

@@ -475,12 +475,8 @@ def new_search(
     data = model.data
     assert data is not None
     bounds = penalty_params(model, updates=penalty_updates)
-    import os  # EXPERIMENT
-
-    if os.environ.get("SENGA_PENALTY_START") == "midpoint":
-        penalties = PenaltyManager(bounds.midpoint_penalties(data), bounds)
-    else:
-        penalties = PenaltyManager(initial_penalties(model, bounds), bounds)
+    start = initial_penalties(model, bounds) if fitted_start else bounds.midpoint_penalties(data)
+    penalties = PenaltyManager(start, bounds)
     return Search(data, penalties, seed=seed, initial=initial, on_best=on_best)
 
 

@@ -284,3 +284,24 @@ def test_the_anchor_seed_searches_as_it_would_alone() -> None:
         best = best_plan(problem(), [r.plan for r in results])
         shared.adopt(next(r.solution for r in results if r.plan is best))
     assert alone.result(1).plan.routes == shared.result(1).plan.routes
+
+
+def test_the_anchor_starts_from_pyvrp_penalties_and_the_others_from_fitted_ones() -> None:
+    from senga_desktop.engine.solver import initial_penalties, penalty_params
+    from senga_desktop.engine.workers import Job, SeedGroup, Strategy
+
+    group = SeedGroup(Job(problem(), travel(), ((1, 0), (2, 1))))
+    data = group.model.data
+    assert data is not None
+    anchor_bounds = penalty_params(group.model, updates=Strategy.at(0).penalty_updates)
+    other_bounds = penalty_params(group.model, updates=Strategy.at(1).penalty_updates)
+    midpoint = anchor_bounds.midpoint_penalties(data)
+    fitted = initial_penalties(group.model, other_bounds)
+    assert midpoint != fitted
+    assert flat(group.searches[1].penalties.penalties()) == pytest.approx(flat(midpoint))
+    assert flat(group.searches[2].penalties.penalties()) == pytest.approx(flat(fitted))
+
+
+def flat(penalties: tuple[list[float], float, float]) -> list[float]:
+    load, time_warp, distance = penalties
+    return [*load, time_warp, distance]

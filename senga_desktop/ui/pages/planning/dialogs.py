@@ -1,6 +1,9 @@
-"""The planning screen's questions: what a commit will do, and a stale refusal explained."""
+"""The planning screen's questions: what a commit will do (new routes, amended committed routes),
+and a stale refusal explained."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -14,24 +17,41 @@ from PySide6.QtWidgets import (
 )
 
 from senga_desktop.controllers.plan_views import DecisionView
+from senga_desktop.controllers.planning_day import Amendment, added_counts
 from senga_desktop.ui.style import heading, unit
 from senga_desktop.ui.widgets.plan_panel.formatting import clock, zone_of
 
-__all__ = ["StaleDialog", "commit_text", "confirmation_box"]
+__all__ = ["StaleDialog", "commit_text", "committed_text", "confirmation_box"]
 
 MAX_TRUCKS_LISTED = 12
 
 
-def commit_text(view: DecisionView) -> str:
-    """What committing ``view`` will do, in a few lines a dispatcher can check."""
+def commit_text(view: DecisionView, amendments: Sequence[Amendment] = ()) -> str:
+    """What committing ``view`` will do, in a few lines a dispatcher can check: the new routes
+    and their trucks, then the committed routes it amends and what it adds to them."""
     zone = zone_of(view.depot.time_zone)
-    routes = sorted(view.routes, key=lambda r: (r.departure is None, r.departure, r.vehicle_id))
+    amended = {a.vehicle_id for a in amendments}
+    routes = sorted(
+        (r for r in view.routes if r.vehicle_id not in amended),
+        key=lambda r: (r.departure is None, r.departure, r.vehicle_id),
+    )
     orders = sum(len(r.order_ids) for r in routes)
-    lines = [
-        f"Commit {len(routes)} routes carrying {orders} orders?",
-        "",
-        "The orders become assigned and these trucks are reserved (on route):",
-    ]
+    extending, added = added_counts(amendments)
+    parts = [f"commit {len(routes)} routes carrying {orders} orders"] if routes else []
+    if extending:
+        route_word = "route" if extending == 1 else "routes"
+        parts.append(f"add {added} orders to {extending} committed {route_word}")
+    question = " and ".join(parts)
+    question = (
+        question[0].upper() + question[1:] + "?"
+        if question
+        else "Commit this plan? It adds no route and no stop."
+    )
+    lines = [question, ""]
+    if routes:
+        lines.append("The orders become assigned and these trucks are reserved (on route):")
+    elif amendments:
+        lines.append("No new truck is reserved.")
     reference = routes[0].departure if routes else None
     for route in routes[:MAX_TRUCKS_LISTED]:
         towns = ", ".join(route.towns)
@@ -40,9 +60,39 @@ def commit_text(view: DecisionView) -> str:
         )
     if len(routes) > MAX_TRUCKS_LISTED:
         lines.append(f"  • … and {len(routes) - MAX_TRUCKS_LISTED} more trucks")
+    lines += _amendment_lines(amendments)
     if view.held:
         lines += ["", f"{len(view.held)} held orders stay pending for a later run."]
     return "\n".join(lines)
+
+
+def committed_text(view: DecisionView, amendments: Sequence[Amendment] = ()) -> str:
+    """``Committed: 4 routes, 17 orders, 4 trucks reserved. 1 committed route amended (2
+    orders added).`` — what committing ``view`` did."""
+    amended = {a.vehicle_id for a in amendments}
+    routes = [r for r in view.routes if r.vehicle_id not in amended]
+    trucks = len({r.vehicle_id for r in routes})
+    orders = sum(len(r.order_ids) for r in routes)
+    text = f"Committed: {len(routes)} routes, {orders} orders, {trucks} trucks reserved."
+    changed, added = added_counts(amendments)
+    if changed:
+        routes_word = "route" if changed == 1 else "routes"
+        text += f" {changed} committed {routes_word} amended ({added} orders added)."
+    return text
+
+
+def _amendment_lines(amendments: Sequence[Amendment]) -> list[str]:
+    """The committed routes that change (amended, never a second route) and those that stay."""
+    changing = [a for a in amendments if a.added_orders or a.changed]
+    staying = len(amendments) - len(changing)
+    lines = []
+    if changing:
+        lines += ["", "Committed routes that have not left (amended, never a second route):"]
+        lines += [f"  • {a.vehicle_id} {a.sentence}" for a in changing]
+    if staying:
+        routes = "1 committed route stays" if staying == 1 else f"{staying} committed routes stay"
+        lines += ["", f"{routes} exactly as committed (no extra stop)."]
+    return lines
 
 
 def confirmation_box(parent: QWidget, title: str, text: str) -> QMessageBox:
@@ -54,7 +104,7 @@ def confirmation_box(parent: QWidget, title: str, text: str) -> QMessageBox:
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         parent,
     )
-    width = parent.fontMetrics().averageCharWidth() * 72
+    width = parent.fontMetrics().averageCharWidth() * 84  # a committed route id fits
     box.setStyleSheet(f"QLabel#qt_msgbox_label {{ min-width: {width}px; }}")
     box.setDefaultButton(QMessageBox.StandardButton.No)
     return box

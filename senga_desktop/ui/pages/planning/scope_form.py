@@ -1,14 +1,19 @@
 """Which orders and trucks take part in a run: all pending / by town / due before; all
-available trucks / a chosen set."""
+available trucks / a chosen set; during the day, whether committed routes that have not left may
+take extra stops (and how many trucks are out on route, which are never re-planned)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QGroupBox,
+    QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QRadioButton,
@@ -17,11 +22,31 @@ from PySide6.QtWidgets import (
 )
 
 from senga_desktop.controllers.planning import PlanScope
+from senga_desktop.controllers.planning_day import DayStatus
 from senga_desktop.controllers.planning_views import PlanningOptions
+from senga_desktop.ui.style import muted
 from senga_desktop.ui.widgets.depot_inputs import DepotDateTimeEdit
 from senga_desktop.ui.widgets.plan_panel.formatting import number, zone_of
 
 __all__ = ["ScopeForm"]
+
+
+EXTEND_TEXT = "Committed routes that have not left may take extra stops"
+
+
+class _ClickLabel(QLabel):
+    """A check box's word-wrapped text: a click on it ticks or unticks the box."""
+
+    def __init__(self, text: str, box: QCheckBox) -> None:
+        super().__init__(text)
+        self._box = box
+        self.setWordWrap(True)
+        self.setBuddy(box)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._box.isEnabled():
+            self._box.toggle()
+        super().mouseReleaseEvent(event)
 
 
 def _checkable_list(name: str) -> QListWidget:
@@ -81,10 +106,79 @@ class ScopeForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(orders)
         layout.addWidget(trucks)
+        layout.addWidget(self._build_day())
         self._order_group.buttonToggled.connect(self._on_mode_changed)
         self._truck_group.buttonToggled.connect(self._on_mode_changed)
         self.towns.itemChanged.connect(self.changed)
         self.trucks.itemChanged.connect(self.changed)
+
+    def _build_day(self) -> QGroupBox:
+        """Re-planning during the day: shown once something is committed or out on route."""
+        self._waiting = 0
+        self.day_box = QGroupBox("Committed routes")
+        self.day_box.setObjectName("scope_day")
+        # A check box does not wrap its text: the sentence is a label beside it that ticks it.
+        self.extend_committed = QCheckBox()
+        self.extend_committed.setObjectName("scope_extend_committed")
+        self.extend_committed.setAccessibleName(EXTEND_TEXT)
+        self.extend_committed.toggled.connect(self.changed)
+        self.extend_label = _ClickLabel(EXTEND_TEXT, self.extend_committed)
+        self.extend_label.setObjectName("scope_extend_label")
+        self.extend_help = muted(QLabel())
+        self.extend_help.setObjectName("scope_extend_help")
+        self.extend_help.setWordWrap(True)
+        self.out_note = muted(QLabel())
+        self.out_note.setObjectName("scope_out_on_route")
+        self.out_note.setWordWrap(True)
+        self.extend_row = QWidget()
+        row = QHBoxLayout(self.extend_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.extend_committed, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.extend_label, 1)
+        box = QVBoxLayout(self.day_box)
+        box.addWidget(self.extend_row)
+        box.addWidget(self.extend_help)
+        box.addWidget(self.out_note)
+        self.day_box.hide()
+        return self.day_box
+
+    def set_day(self, day: DayStatus) -> None:
+        """Offer extending the committed routes that have not left; say how many trucks are out."""
+        self._waiting = waiting = len(day.waiting)
+        self.extend_row.setVisible(waiting > 0)
+        self.extend_help.setVisible(waiting > 0)
+        if not waiting:
+            self.extend_committed.setChecked(False)
+        self.extend_help.setText(
+            "1 committed route has not left yet. Ticked, it may take extra stops; committing "
+            "amends it."
+            if waiting == 1
+            else f"{waiting} committed routes have not left yet. Ticked, they may take extra "
+            "stops; committing amends them."
+        )
+        out = len(day.out_on_route)
+        self.out_note.setVisible(out > 0)
+        self.out_note.setText(
+            "1 truck is out on route: it is not re-planned."
+            if out == 1
+            else f"{out} trucks are out on route: they are not re-planned."
+        )
+        self.day_box.setVisible(not day.quiet)
+
+    def plan_problem(self, options: PlanningOptions | None) -> str | None:
+        """Why Plan cannot run, or ``None``. With no truck free, committed routes that have not
+        left may still take the new orders — when the dispatcher allows it."""
+        if options is None:
+            return None
+        if not options.pending_orders or options.trucks or not self._waiting:
+            return options.problem
+        if self.extending():
+            return None
+        return f"{options.problem} Or let committed routes that have not left take extra stops."
+
+    def extending(self) -> bool:
+        """Committed routes that have not left may take extra stops."""
+        return self._waiting > 0 and self.extend_committed.isChecked()
 
     def set_options(self, options: PlanningOptions) -> None:
         """Offer the pending towns and available trucks; keeps what was ticked where it still is."""

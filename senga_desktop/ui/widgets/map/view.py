@@ -317,6 +317,7 @@ class MapView(QWidget):
         self._lines.refresh()
         self._depot_item = self._depot_label = self._depot_group = None
         self._selected = self._only = None
+        self._laid_out_scale = 0.0  # new symbols are laid out even if the zoom stays the same
         self._toolbar.show_all.setEnabled(False)
 
     def _build(self, data: MapData) -> None:

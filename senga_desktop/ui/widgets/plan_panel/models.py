@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from senga_desktop.controllers.plan_views import ReloadView, RouteView, StopView
+from senga_desktop.controllers.planning_day import Amendment
 from senga_desktop.ui.widgets.map import route_color
 from senga_desktop.ui.widgets.plan_panel.formatting import (
     DASH,
@@ -22,6 +23,7 @@ from senga_desktop.ui.widgets.plan_panel.formatting import (
     window,
     zone_of,
 )
+from senga_desktop.ui.widgets.plan_panel.marks import LOCK_SHORTCUT, mark_icon
 
 __all__ = ["ROUTE_COLUMNS", "STOP_COLUMNS", "RouteListModel", "StopTableModel"]
 
@@ -30,6 +32,9 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 #: Custom role: the share of capacity used (0 to 1), for the bar delegate.
 SHARE_ROLE = Qt.ItemDataRole.UserRole + 1
 ROUTE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+#: Custom role: the route is locked / the stop's orders are kept on this truck (bool).
+LOCKED_ROLE = Qt.ItemDataRole.UserRole + 3
+PINNED_ROLE = Qt.ItemDataRole.UserRole + 4
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -60,13 +65,37 @@ STOP_COLUMNS = (
 
 
 class RouteListModel(QAbstractTableModel):
-    """One row per route; column 0 carries the route's map colour as its decoration."""
+    """One row per route; column 0 carries the route's map colour as its decoration.
+
+    With :meth:`set_marks` the vertical header becomes the lock column (a padlock per row) and
+    routes that amend a committed route say so in their stop count and tooltips.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._routes: tuple[RouteView, ...] = ()
         self._zone: tzinfo = zone_of(FALLBACK_ZONE)
         self._reference: datetime | None = None
+        self._lockable = False
+        self._locked: frozenset[str] = frozenset()  # vehicle ids
+        self._notes: Mapping[str, Amendment] = {}  # by vehicle id
+
+    def set_marks(
+        self, *, lockable: bool, locked: frozenset[str], notes: Mapping[str, Amendment]
+    ) -> None:
+        """Which routes are locked (by truck) and which amend a committed route."""
+        self._lockable, self._locked, self._notes = lockable, locked, dict(notes)
+        rows = len(self._routes)
+        if rows:
+            self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, rows - 1)
+            last = self.index(rows - 1, len(ROUTE_COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def locked(self, row: int) -> bool:
+        return self._routes[row].vehicle_id in self._locked
+
+    def note(self, row: int) -> Amendment | None:
+        return self._notes.get(self._routes[row].vehicle_id)
 
     def set_routes(self, routes: Sequence[RouteView], zone: tzinfo) -> None:
         self.beginResetModel()
@@ -97,6 +126,26 @@ class RouteListModel(QAbstractTableModel):
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(ROUTE_COLUMNS):
             return ROUTE_COLUMNS[section]
+        if not horizontal and 0 <= section < len(self._routes):
+            return self._lock_header(section, role)
+        return None
+
+    def _lock_header(self, row: int, role: int) -> Any:
+        """The lock column: a padlock, closed and in the accent colour when locked."""
+        locked = self.locked(row)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return ""
+        if role == Qt.ItemDataRole.DecorationRole and self._lockable:
+            return mark_icon("lock", True) if locked else mark_icon("unlocked")
+        if role == Qt.ItemDataRole.ToolTipRole and self._lockable:
+            truck = self._routes[row].vehicle_id
+            if locked:
+                return (
+                    f"Locked: {truck}'s route is kept exactly. Click to unlock ({LOCK_SHORTCUT})."
+                )
+            return f"Click to lock {truck}'s route: re-planning keeps it exactly ({LOCK_SHORTCUT})."
+        if role == LOCKED_ROLE:
+            return locked
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -106,6 +155,12 @@ class RouteListModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(route, column)
+        if role == LOCKED_ROLE:
+            return route.vehicle_id in self._locked
+        if role == Qt.ItemDataRole.ToolTipRole and column in (0, 2):
+            marks = self._marks(route)
+            if marks:
+                return marks
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return route_color(index.row())
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -136,7 +191,9 @@ class RouteListModel(QAbstractTableModel):
                 return " → ".join(route.towns) or DASH
             case 2:
                 trips = f" · {route.trip_count} trips" if route.trip_count > 1 else ""
-                return f"{len(route.stops)}{trips}"
+                note = self._notes.get(route.vehicle_id)
+                added = f" (+{note.added_stops})" if note and note.added_stops else ""
+                return f"{len(route.stops)}{added}{trips}"
             case 3:
                 return f"{percent(route.weight_share)} · {number(route.load_tonnes)} t"
             case 4:
@@ -152,6 +209,20 @@ class RouteListModel(QAbstractTableModel):
             case 9:
                 return clock(route.return_at, self._zone, route.departure)
         return ""
+
+    def _marks(self, route: RouteView) -> str:
+        """The tooltip of a locked route or one that amends a committed route."""
+        lines = []
+        if route.vehicle_id in self._locked:
+            lines.append("Locked: re-planning keeps this route exactly (truck, orders, order).")
+        note = self._notes.get(route.vehicle_id)
+        if note is not None:
+            lines.append(f"{route.vehicle_id} {note.sentence}.")
+        if route.attention:
+            lines.append(route.attention)
+        if route.trip_count > 1:
+            lines.append(f"{route.trip_count} trips, reloading at the depot between them")
+        return "\n".join(lines)
 
 
 def trip_rows(route: RouteView) -> tuple[StopView | ReloadView, ...]:
@@ -183,6 +254,9 @@ class StopTableModel(QAbstractTableModel):
         self._late = QBrush(late_color or QColor("#b3261e"))
         self._bold = QFont()
         self._bold.setBold(True)
+        self._pinned: frozenset[str] = frozenset()  # orders kept on this route's truck
+        self._added: frozenset[str] = frozenset()  # orders added to a committed route
+        self._locked = False
 
     def set_route(self, route: RouteView | None, zone: tzinfo) -> None:
         self.beginResetModel()
@@ -191,6 +265,19 @@ class StopTableModel(QAbstractTableModel):
         self._zone = zone
         self._reference = route.departure if route is not None else None
         self.endResetModel()
+
+    def set_marks(self, *, pinned: frozenset[str], added: frozenset[str], locked: bool) -> None:
+        """Orders kept on the truck (a pin mark), orders a committed route takes in addition
+        (a plus mark) and whether the whole route is locked."""
+        self._pinned, self._added, self._locked = pinned, added, locked
+        if self._rows:
+            last = self.index(len(self._rows) - 1, len(STOP_COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def pinned(self, row: int) -> bool:
+        """Every order of the stop on ``row`` is kept on this truck."""
+        stop = self.stop(row)
+        return stop is not None and bool(stop.order_ids) and self._pinned.issuperset(stop.order_ids)
 
     def stop(self, row: int) -> StopView | None:
         """The stop on ``row``, or ``None`` for a trip's heading row."""
@@ -243,6 +330,15 @@ class StopTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(stop, column)
+        if column == 0 and role in (Qt.ItemDataRole.DecorationRole, PINNED_ROLE):
+            pinned = bool(self._pinned.intersection(stop.order_ids))
+            if role == PINNED_ROLE:
+                return pinned
+            if pinned:
+                return mark_icon("pin", True)
+            return mark_icon("added", True) if self._added.intersection(stop.order_ids) else None
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return self._mark_tip(stop)
         if role == Qt.ItemDataRole.ForegroundRole and column in (4, 5) and stop.late:
             return self._late
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -254,6 +350,18 @@ class StopTableModel(QAbstractTableModel):
                 return "\n".join(
                     f"{o} — {c}" for o, c in zip(stop.order_ids, stop.customers, strict=False)
                 )
+        return None
+
+    def _mark_tip(self, stop: StopView) -> str | None:
+        truck = self._route.vehicle_id if self._route is not None else ""
+        if self._locked:
+            return f"The route is locked: this stop stays on {truck}, in this place."
+        kept = [o for o in stop.order_ids if o in self._pinned]
+        if kept:
+            return f"Kept on {truck} when re-planning: {', '.join(kept)}."
+        added = [o for o in stop.order_ids if o in self._added]
+        if added:
+            return f"Added to the committed route: {', '.join(added)}."
         return None
 
     def _text(self, stop: StopView, column: int) -> str:

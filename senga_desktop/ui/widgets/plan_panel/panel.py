@@ -4,11 +4,17 @@ Used by the Planning screen (a proposed decision), the Decisions screen (a past 
 Routes screen (committed routes, without totals). Selection is kept in step both ways: a route
 chosen in the list is highlighted on the map, and a route clicked on the map is chosen in the
 list; "Show this route alone" hides the others on the map.
+
+On the Planning screen the panel also reads a
+:class:`~senga_desktop.ui.widgets.plan_panel.locks.PlanLocksModel` (:meth:`PlanPanel.set_locks`):
+locked routes and kept orders are marked in the lists and on the map, and
+:class:`~senga_desktop.ui.widgets.plan_panel.lock_controls.LockControls` lets the dispatcher change
+them. Routes that amend a committed route (:meth:`PlanPanel.set_amendments`) say what they add.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt, Signal
@@ -29,11 +35,15 @@ from PySide6.QtWidgets import (
 )
 
 from senga_desktop.controllers.plan_views import DecisionView, DepotPoint, HeldView, RouteView
+from senga_desktop.controllers.planning_day import Amendment
 from senga_desktop.controllers.planning_views import totals_of
 from senga_desktop.ui.style import error_color, muted, unit
 from senga_desktop.ui.widgets.map import MapView, map_data
 from senga_desktop.ui.widgets.plan_panel.formatting import FALLBACK_ZONE, zone_of
 from senga_desktop.ui.widgets.plan_panel.held import HeldOrdersView
+from senga_desktop.ui.widgets.plan_panel.lock_controls import LockControls
+from senga_desktop.ui.widgets.plan_panel.locks import LockState, PlanLocksModel
+from senga_desktop.ui.widgets.plan_panel.marks import mark_map, refresh_badges
 from senga_desktop.ui.widgets.plan_panel.models import (
     ROUTE_ID_ROLE,
     SHARE_ROLE,
@@ -112,6 +122,10 @@ class PlanPanel(QWidget):
         self._routes: tuple[RouteView, ...] = ()
         self._held: tuple[HeldView, ...] = ()
         self._syncing = False
+        self.locks: PlanLocksModel | None = None
+        self.lock_controls: LockControls | None = None
+        self._amendments: Mapping[str, Amendment] = {}  # by truck
+        self._badged = False
 
         self.totals = TotalsStrip()
         self._build_lists(u)
@@ -220,6 +234,8 @@ class PlanPanel(QWidget):
         self.held_view.set_held(())
         self.totals.clear()
         self.map.clear()
+        self._badged = False
+        self._amendments = {}
         self._update_tabs()
         self._after_selection(None)
 
@@ -252,6 +268,21 @@ class PlanPanel(QWidget):
     def set_totals_visible(self, visible: bool) -> None:
         self.totals.setVisible(visible)
 
+    def set_locks(self, locks: PlanLocksModel) -> None:
+        """Mark and let the user change ``locks``: the lock column, menus and shortcuts."""
+        self.locks = locks
+        self.lock_controls = LockControls(panel=self, locks=locks)
+        locks.changed.connect(self._apply_marks)
+        self._apply_marks()
+
+    def set_amendments(self, amendments: Sequence[Amendment]) -> None:
+        """The shown routes that amend a committed route, and what they add."""
+        self._amendments = {a.vehicle_id: a for a in amendments}
+        self._apply_marks()
+
+    def amendment(self, vehicle_id: str) -> Amendment | None:
+        return self._amendments.get(vehicle_id)
+
     # -- internals ---------------------------------------------------------------------------
 
     def _show(
@@ -266,8 +297,45 @@ class PlanPanel(QWidget):
         self.stop_model.set_route(None, self._zone)
         self.held_view.set_held(self._held)
         self.map.set_data(map_data(depot, self._routes, self._held))
+        self._badged = False
         self._update_tabs()
         self._after_selection(None)
+        self._apply_marks()
+
+    def _lock_state(self) -> LockState:
+        return self.locks.state if self.locks is not None else LockState()
+
+    def _apply_marks(self) -> None:
+        """Locked routes and kept orders in the route list, the stop table and on the map."""
+        state = self._lock_state()
+        locked = frozenset(r.vehicle_id for r in self._routes if state.locked(r.vehicle_id))
+        self.route_model.set_marks(lockable=state.editable, locked=locked, notes=self._amendments)
+        self._apply_stop_marks(self._route(self.selected_route()))
+        if self.locks is None and not self._badged:
+            return
+        kept = [
+            (route.route_id, stop.sequence, route.vehicle_id)
+            for route in self._routes
+            if not state.locked(route.vehicle_id)
+            for stop in route.stops
+            if any(state.pinned_to(o) == route.vehicle_id for o in stop.order_ids)
+        ]
+        shut = [(r.route_id, r.vehicle_id) for r in self._routes if state.locked(r.vehicle_id)]
+        mark_map(self.map, locked=shut, pinned=kept)
+        self._badged = bool(kept or shut)
+
+    def _apply_stop_marks(self, route: RouteView | None) -> None:
+        if route is None:
+            self.stop_model.set_marks(pinned=frozenset(), added=frozenset(), locked=False)
+            return
+        state = self._lock_state()
+        note = self._amendments.get(route.vehicle_id)
+        self.stop_model.set_marks(
+            pinned=frozenset(o for o in route.order_ids if state.pinned_to(o) == route.vehicle_id),
+            added=frozenset(note.added_orders) if note is not None else frozenset(),
+            locked=state.locked(route.vehicle_id),
+        )
+        self.stop_caption.setText(self._caption(route))
 
     def _size_route_columns(self) -> None:
         # Sized from the font, not from the contents: resizeColumnsToContents on 40 routes
@@ -297,13 +365,7 @@ class PlanPanel(QWidget):
                 else "No routes."
             )
         else:
-            towns = " → ".join(route.towns)
-            caption = f"{route.vehicle_id} ({route.vehicle_type}): {towns}"
-            if route.trip_count > 1:
-                caption += f" \N{MIDDLE DOT} {route.trip_count} trips"
-            if route.attention:
-                caption += f" — {route.attention}"
-            self.stop_caption.setText(caption)
+            self._apply_stop_marks(route)
             self.stop_table.resizeColumnsToContents()
         self.alone_box.setEnabled(route is not None)
         if route is None and self.alone_box.isChecked():
@@ -311,11 +373,27 @@ class PlanPanel(QWidget):
         elif route is not None and self.alone_box.isChecked():
             self.map.show_only(route.route_id)
 
+    def _caption(self, route: RouteView) -> str:
+        towns = " → ".join(route.towns)
+        caption = f"{route.vehicle_id} ({route.vehicle_type}): {towns}"
+        if route.trip_count > 1:
+            caption += f" \N{MIDDLE DOT} {route.trip_count} trips"
+        if self._lock_state().locked(route.vehicle_id):
+            caption += " \N{MIDDLE DOT} locked: kept exactly when you re-plan"
+        note = self._amendments.get(route.vehicle_id)
+        if note is not None:
+            caption += f" \N{MIDDLE DOT} {note.sentence}"
+        if route.attention:
+            caption += f" — {route.attention}"
+        return caption
+
     def _on_route_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         route_id = (
             str(current.siblingAtColumn(0).data(ROUTE_ID_ROLE)) if current.isValid() else None
         )
         self.map.select_route(route_id)
+        if self._badged:
+            refresh_badges(self.map)
         self._after_selection(route_id)
         if route_id is not None:
             if self.tabs.currentIndex() != 0 and not self._syncing:
