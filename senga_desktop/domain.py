@@ -73,6 +73,7 @@ class DecisionType(StrEnum):
     PLANNING = "planning"
     REPLANNING = "replanning"
     SIMULATION = "simulation"
+    MANUAL_EDIT = "manual_edit"  # a dispatcher's edit of an engine decision, committed as its own
 
 
 class PolicyName(StrEnum):

@@ -64,6 +64,7 @@ def _register() -> None:
         db_commands,
         fleet_commands,
         import_commands,
+        manifest_command,
         plan_command,
         solve_command,
         user_commands,
@@ -76,6 +77,7 @@ def _register() -> None:
     cli.add_command(import_commands.export_group)
     cli.add_command(fleet_commands.fleet)
     cli.add_command(plan_command.plan)
+    cli.add_command(manifest_command.manifest)
     cli.add_command(solve_command.solve)
 
 

@@ -129,6 +129,7 @@ def list_decisions(
                 Decision.decision_confidence,
                 Decision.computation_time_ms,
                 state,
+                Decision.decision_type,
             )
             .outerjoin(User, User.id == Decision.created_by)
             .where(*conditions)
@@ -150,6 +151,7 @@ def list_decisions(
                 confidence=confidence,
                 computation_ms=computation_ms,
                 status=str(row_status),
+                decision_type=decision_type,
             )
             for (
                 decision_id,
@@ -164,6 +166,7 @@ def list_decisions(
                 confidence,
                 computation_ms,
                 row_status,
+                decision_type,
             ) in session.execute(statement)
         )
         total = session.scalar(select(func.count()).select_from(Decision).where(*conditions)) or 0

@@ -220,10 +220,24 @@ class DecisionView:
     routes: tuple[RouteView, ...]
     held: tuple[HeldView, ...]
     totals: PlanTotals
+    # A hand-edited plan (decision_type manual_edit): the engine decision it started from, each
+    # edit in a sentence, the violations the dispatcher confirmed, and its route cost against
+    # the engine's plan (KES, negative: cheaper). A plan being edited has the cost change too.
+    base_decision_id: str | None = None
+    edits: tuple[str, ...] = ()
+    accepted_violations: tuple[str, ...] = ()
+    cost_change_kes: Decimal | None = None
+    # An engine decision a dispatcher edited and committed: the manual edit that replaced it.
+    edited_as: str | None = None
 
     @property
     def committed(self) -> bool:
         return self.status == "committed"
+
+    @property
+    def manual_edit(self) -> bool:
+        """A dispatcher's edit of an engine decision."""
+        return self.decision_type is DecisionType.MANUAL_EDIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +256,7 @@ class DecisionRow:
     confidence: float | None
     computation_ms: int
     status: str  # "proposed", "committed" or "discarded"
+    decision_type: DecisionType = DecisionType.PLANNING
 
 
 @dataclass(frozen=True)

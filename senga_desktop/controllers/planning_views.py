@@ -31,7 +31,8 @@ from senga_desktop.controllers.route_views import load_route_views, snapshot_sta
 from senga_desktop.controllers.settings import read_general
 from senga_desktop.db.models import Customer, Decision, Order, Route, User, Vehicle
 from senga_desktop.db.uow import unit_of_work
-from senga_desktop.domain import OrderStatus, RouteStatus, VehicleStatus
+from senga_desktop.domain import DecisionType, OrderStatus, RouteStatus, VehicleStatus
+from senga_desktop.engine.edits import PlanEdit
 from senga_desktop.errors import NotFound
 
 __all__ = [
@@ -151,6 +152,7 @@ def build_decision_view(session: Session, record: Decision) -> DecisionView:
     run = snapshot.get("run") or {}
     time_limit = run.get("time_limit")
     iterations = run.get("iterations")
+    edit = _edit_record(session, record, snapshot)
     return DecisionView(
         decision_id=record.decision_id,
         decision_type=record.decision_type,
@@ -169,7 +171,46 @@ def build_decision_view(session: Session, record: Decision) -> DecisionView:
         routes=tuple(views),
         held=held,
         totals=totals_of(views, len(held)),
+        **edit,
     )
+
+
+def _edit_record(session: Session, record: Decision, snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """A manual edit's base decision, edits, accepted violations and cost change; an engine
+    decision's manual edit, if one replaced it (one statement either way)."""
+    if record.decision_type is not DecisionType.MANUAL_EDIT:
+        edited_as = session.scalar(
+            select(Decision.decision_id)
+            .where(
+                Decision.base_decision_id == record.id,
+                Decision.decision_type == DecisionType.MANUAL_EDIT,
+            )
+            .order_by(Decision.id.desc())
+            .limit(1)
+        )
+        return {"edited_as": edited_as}
+    edit = snapshot.get("edit") or {}
+    base_id = edit.get("base_decision_id")
+    if base_id is None and record.base_decision_id is not None:
+        base_id = session.scalar(
+            select(Decision.decision_id).where(Decision.id == record.base_decision_id)
+        )
+    change = edit.get("cost_change_kes")
+    return {
+        "base_decision_id": base_id,
+        "edits": tuple(_edit_sentence(e) for e in record.edits or ()),
+        "accepted_violations": tuple(
+            str(v.get("message", "")) for v in edit.get("accepted_violations") or ()
+        ),
+        "cost_change_kes": Decimal(change) if change is not None else None,
+    }
+
+
+def _edit_sentence(document: Any) -> str:
+    try:
+        return PlanEdit.from_json(document).describe()
+    except ValueError as exc:
+        return f"An edit that cannot be read ({exc})"
 
 
 def decision_view(sessions: sessionmaker[Session], actor: Actor, decision_id: str) -> DecisionView:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from senga_desktop.controllers import auth, planning, routes, users
+from senga_desktop.controllers import planning, routes
 from senga_desktop.controllers.demo_data import seed_demo
 from senga_desktop.controllers.permissions import Actor
 from senga_desktop.controllers.plan_views import RouteFilter, RoutePage
@@ -18,24 +18,13 @@ from senga_desktop.controllers.planning_state import read_state
 from senga_desktop.db.engine import Database
 from senga_desktop.db.models import AuditLog, Order, Route, Vehicle
 from senga_desktop.db.uow import unit_of_work
-from senga_desktop.domain import OrderStatus, PolicyName, Role, RouteStatus, VehicleStatus
+from senga_desktop.domain import OrderStatus, PolicyName, RouteStatus, VehicleStatus
 from senga_desktop.errors import NotFound, PermissionDenied, StaleDataError, ValidationError
 from tests.factories import make_route, make_vehicle
 
 NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 QUICK = planning.PlanRequest(policy=PolicyName.CFA, seed=7, time_limit=None, max_iterations=100)
 DAY = datetime(2026, 11, 20, 5, tzinfo=UTC)
-
-
-@pytest.fixture
-def people(database: Database) -> dict[str, Actor]:
-    admin = auth.create_first_admin(database.sessions, "amina", "Simba-Depot-2026")
-    actors = {"admin": Actor(admin.user_id, admin.username, admin.role)}
-    for name, role in (("otieno", Role.USER), ("wanjiku", Role.MANAGER)):
-        info = users.create_user(database.sessions, admin, username=name, email=None,
-                                 role=role, password="Matatu-Route-46")  # fmt: skip
-        actors[name] = Actor(info.id, info.username, info.role)
-    return actors
 
 
 @pytest.fixture

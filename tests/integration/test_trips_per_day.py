@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from senga_desktop.controllers import auth, planning, users
+from senga_desktop.controllers import planning
 from senga_desktop.controllers.demo_data import DEMO_TRIPS, seed_demo
 from senga_desktop.controllers.permissions import COMMAND_LINE, Actor
 from senga_desktop.controllers.planning_state import read_state
@@ -29,22 +29,10 @@ from senga_desktop.db import migrate
 from senga_desktop.db.engine import Database
 from senga_desktop.db.models import AuditLog, Route, RouteStop
 from senga_desktop.db.uow import unit_of_work
-from senga_desktop.domain import Role
 from senga_desktop.errors import PermissionDenied, ValidationError
 from tests.factories import make_route, make_vehicle
 
 NOW = datetime(2026, 11, 25, 7, 23, 41, tzinfo=UTC)
-
-
-@pytest.fixture
-def people(database: Database) -> dict[str, Actor]:
-    admin = auth.create_first_admin(database.sessions, "amina", "Simba-Depot-2026")
-    actors = {"admin": Actor(admin.user_id, admin.username, admin.role)}
-    for name, role in (("otieno", Role.USER), ("wanjiku", Role.MANAGER)):
-        info = users.create_user(database.sessions, admin, username=name, email=None,
-                                 role=role, password="Matatu-Route-46")  # fmt: skip
-        actors[name] = Actor(info.id, info.username, info.role)
-    return actors
 
 
 def test_off_by_default(database: Database) -> None:

@@ -50,6 +50,14 @@ class Decision(Base):
         UTCDateTime(), server_default=func.current_timestamp()
     )
     committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A manual edit (decision_type manual_edit) points at the engine decision it started from and
+    # keeps the dispatcher's edits in order: [{kind, order_id, vehicle_id, …}] (engine/edits.py).
+    base_decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decisions.id", ondelete="SET NULL")
+    )
+    edits: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONDoc, default=list, server_default=text("'[]'")
+    )
 
     routes: Mapped[list[Route]] = relationship(back_populates="decision", passive_deletes=True)
     outcomes: Mapped[list[OperationalOutcome]] = relationship(
@@ -67,6 +75,7 @@ class Decision(Base):
         Index("ix_decisions_created", "created_at"),
         Index("ix_decisions_committed_created", "committed", "created_at"),
         Index("ix_decisions_policy_created", "policy_used", "created_at"),
+        Index("ix_decisions_base_decision", "base_decision_id"),
     )
 
 

@@ -28,6 +28,7 @@ from senga_desktop.controllers.planning import ReplayResult, replay_decision
 from senga_desktop.controllers.planning_views import decision_view
 from senga_desktop.errors import SengaError
 from senga_desktop.ui.auth import BusyIndicator
+from senga_desktop.ui.pages.decisions.edit_record import EditNote, EditsPanel
 from senga_desktop.ui.pages.decisions.snapshot_view import ParametersPanel, SnapshotPanel
 from senga_desktop.ui.pages.orders.formatting import depot_zone, local_time, plural
 from senga_desktop.ui.pages.routes.formatting import (
@@ -38,6 +39,7 @@ from senga_desktop.ui.pages.routes.formatting import (
 from senga_desktop.ui.style import heading, icon, muted, unit
 from senga_desktop.ui.tasks import report_unexpected
 from senga_desktop.ui.widgets.cards import NoteBox
+from senga_desktop.ui.widgets.manifest_actions import ManifestActions
 from senga_desktop.ui.widgets.plan_panel import PlanPanel
 
 if TYPE_CHECKING:
@@ -45,6 +47,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DecisionDetail", "replay_text"]
 
+REPLAY_TIP = (
+    "Run the decision again from its stored state and seed and check the result is the same"
+)
 #: At most this many differing routes are listed after a replay.
 DIFFERENCES_SHOWN = 8
 
@@ -78,6 +83,8 @@ class DecisionDetail(QWidget):
     decision_shown = Signal(object)
     #: A replay finished (a ``ReplayResult``).
     replayed = Signal(object)
+    #: Another decision was asked to be opened (its id): the one an edit came from or became.
+    decision_open_requested = Signal(str)
 
     def __init__(self, *, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +94,7 @@ class DecisionDetail(QWidget):
         self.snapshot: SnapshotView | None = None
         self._generation = 0
         self._build_header()
+        self.manifest = ManifestActions(context=context, parent=self)
         self.message_label = QLabel()
         self.message_label.setObjectName("decision_message")
         self.message_label.setWordWrap(True)
@@ -96,6 +104,8 @@ class DecisionDetail(QWidget):
             name="decision_message_box", icon_name="mdi6.replay", label=self.message_label
         )
         self.message_box.hide()
+        self.edit_note = EditNote()
+        self.edits_panel = EditsPanel()
         self.panel = PlanPanel()
         self.panel.setObjectName("decision_plan_panel")
         self.snapshot_panel = SnapshotPanel()
@@ -110,11 +120,16 @@ class DecisionDetail(QWidget):
         self.tabs.addTab(
             self.parameters_panel, icon("mdi6.tune-variant", widget=self), "Parameters"
         )
+        self.tabs.addTab(self.edits_panel, icon("mdi6.pencil-outline", widget=self), "Edits")
+        self.tabs.setTabVisible(self.tabs.indexOf(self.edits_panel), False)
         self._lay_out()
         self.back_button.clicked.connect(self.back_requested)
         self.replay_button.clicked.connect(self.replay)
         self.compare_button.clicked.connect(self._on_compare_clicked)
         self.panel.order_open_requested.connect(self.order_open_requested)
+        self.edit_note.decision_open_requested.connect(self.decision_open_requested)
+        self.manifest.done.connect(partial(self._show_message, icon_name="mdi6.printer-check"))
+        self.manifest.failed.connect(partial(self._show_message, icon_name="mdi6.alert-outline"))
 
     def _lay_out(self) -> None:
         u = unit(self)
@@ -135,10 +150,12 @@ class DecisionDetail(QWidget):
         top.addWidget(self.busy_indicator, 0, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.replay_button, 0, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.compare_button, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.manifest.button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(u * 4, u * 3, u * 4, u * 3)
         layout.setSpacing(u * 2)
         layout.addLayout(top)
+        layout.addWidget(self.edit_note)
         layout.addWidget(self.message_box)
         layout.addWidget(self.tabs, 1)
 
@@ -156,9 +173,7 @@ class DecisionDetail(QWidget):
         self.busy_indicator.hide()
         self.replay_button = QPushButton(icon("mdi6.replay", widget=self), "Replay")
         self.replay_button.setObjectName("replay_button")
-        self.replay_button.setToolTip(
-            "Run the decision again from its stored state and seed and check the result is the same"
-        )
+        self.replay_button.setToolTip(REPLAY_TIP)
         self.compare_button = QPushButton(
             icon("mdi6.compare-horizontal", widget=self), "Compare with…"
         )
@@ -179,6 +194,7 @@ class DecisionDetail(QWidget):
         self.message_box.hide()
         self.busy_indicator.hide()
         self.replay_button.setEnabled(True)
+        self.manifest.set_decision(None)
         runner, sessions, actor = self.context.runner, self.context.sessions, self.context.actor
         runner.run(
             decision_view, sessions, actor, decision_id,
@@ -197,7 +213,8 @@ class DecisionDetail(QWidget):
         self.view = view
         zone = depot_zone(view.depot.time_zone)
         policy = POLICY_LABELS.get(view.policy, view.policy)
-        self.title_label.setText(f"{view.decision_id} \N{MIDDLE DOT} {policy}")
+        edited = ", edited by hand" if view.manual_edit else ""
+        self.title_label.setText(f"{view.decision_id} \N{MIDDLE DOT} {policy}{edited}")
         status = DECISION_STATUS_LABELS.get(view.status, view.status)
         colour = badge_color(view.status, self).name()
         self.status_label.setText(
@@ -209,13 +226,29 @@ class DecisionDetail(QWidget):
             f" · committed {local_time(view.committed_at, zone)}" if view.committed_at else ""
         )
         totals = view.totals
+        made = "Edited" if view.manual_edit else "Planned"
         self.subtitle_label.setText(
-            f"Planned by {who} at {when}{committed} · {plural(len(view.routes), 'route')}, "
+            f"{made} by {who} at {when}{committed} · {plural(len(view.routes), 'route')}, "
             f"{plural(totals.orders_routed, 'order')} routed, {totals.orders_held:,} held"
         )
         self.panel.show_decision(view)
         self.parameters_panel.show_decision(view)
+        self._show_edit_record(view)
+        self.manifest.set_decision(view)
         self.decision_shown.emit(view)
+
+    def _show_edit_record(self, view: DecisionView) -> None:
+        """Where a manual edit came from (or what an edited decision became), its Edits tab;
+        a hand-edited plan has no engine run to replay."""
+        self.edit_note.show_decision(view)
+        self.edits_panel.show_decision(view)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.edits_panel), view.manual_edit)
+        self.replay_button.setEnabled(not view.manual_edit)
+        self.replay_button.setToolTip(
+            "A hand-edited plan is not an engine run: replay the decision it came from"
+            if view.manual_edit
+            else REPLAY_TIP
+        )
 
     def _on_snapshot_loaded(self, generation: int, snapshot: SnapshotView) -> None:
         if generation != self._generation:

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
 from senga_desktop.controllers.plan_views import DecisionRow
+from senga_desktop.domain import DecisionType
 from senga_desktop.ui.pages.orders.formatting import (
     DEFAULT_TIME_ZONE,
     depot_zone,
@@ -35,28 +36,51 @@ from senga_desktop.ui.pages.routes.formatting import (
 )
 from senga_desktop.ui.widgets.table_models import LEFT, RIGHT, AnyIndex, PageTableModel
 
-__all__ = ["DecisionColumn", "DecisionTableModel", "RecordColumn", "RecordsModel"]
+__all__ = [
+    "DECISION_TYPE_LABELS",
+    "DecisionColumn",
+    "DecisionTableModel",
+    "RecordColumn",
+    "RecordsModel",
+]
 
 
 class DecisionColumn(enum.IntEnum):
     TIME = 0
     DECISION = 1
     USER = 2
-    POLICY = 3
-    PARAMETERS = 4
-    ROUTED = 5
-    HELD = 6
-    ROUTES = 7
-    COST = 8
-    CONFIDENCE = 9
-    COMPUTE = 10
-    STATUS = 11
+    TYPE = 3
+    POLICY = 4
+    PARAMETERS = 5
+    ROUTED = 6
+    HELD = 7
+    ROUTES = 8
+    COST = 9
+    CONFIDENCE = 10
+    COMPUTE = 11
+    STATUS = 12
+
+
+#: How each kind of decision reads: the engine's runs, and a dispatcher's edit of one.
+DECISION_TYPE_LABELS = {
+    DecisionType.PLANNING: "Engine",
+    DecisionType.REPLANNING: "Engine re-plan",
+    DecisionType.SIMULATION: "Simulation",
+    DecisionType.MANUAL_EDIT: "Manual edit",
+}
+DECISION_TYPE_NOTES = {
+    DecisionType.PLANNING: "A plan the engine proposed.",
+    DecisionType.REPLANNING: "A plan the engine proposed again during the day.",
+    DecisionType.SIMULATION: "A plan made in a simulation, never committed.",
+    DecisionType.MANUAL_EDIT: "An engine plan a dispatcher edited by hand and committed.",
+}
 
 
 HEADERS = {
     DecisionColumn.TIME: "Time",
     DecisionColumn.DECISION: "Decision",
     DecisionColumn.USER: "User",
+    DecisionColumn.TYPE: "Type",
     DecisionColumn.POLICY: "Policy",
     DecisionColumn.PARAMETERS: "Parameters",
     DecisionColumn.ROUTED: "Routed",
@@ -121,6 +145,9 @@ class DecisionTableModel(PageTableModel):
             DecisionColumn.TIME: lambda: local_time(row.created_at, self._zone),
             DecisionColumn.DECISION: lambda: row.decision_id,
             DecisionColumn.USER: lambda: row.created_by or "command line",
+            DecisionColumn.TYPE: lambda: DECISION_TYPE_LABELS.get(
+                row.decision_type, str(row.decision_type)
+            ),
             DecisionColumn.POLICY: lambda: POLICY_LABELS.get(row.policy, str(row.policy)),
             DecisionColumn.PARAMETERS: lambda: parameters_text(row.parameters),
             DecisionColumn.ROUTED: lambda: f"{row.orders_routed:,}",
@@ -136,6 +163,8 @@ class DecisionTableModel(PageTableModel):
     def _tooltip(self, row: DecisionRow, column: DecisionColumn) -> str | None:
         if column is DecisionColumn.POLICY:
             return POLICY_NOTES.get(row.policy)
+        if column is DecisionColumn.TYPE:
+            return DECISION_TYPE_NOTES.get(row.decision_type)
         if column is DecisionColumn.PARAMETERS:
             return parameters_text(row.parameters, limit=100).replace(" · ", "\n")
         if column is DecisionColumn.TIME:

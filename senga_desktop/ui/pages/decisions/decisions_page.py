@@ -85,6 +85,7 @@ class DecisionsPage(Page):
         self.table.setItemDelegateForColumn(int(DecisionColumn.STATUS), BadgeDelegate(self.table))
         chars = self.table.fontMetrics().averageCharWidth()
         widths = {DecisionColumn.TIME: 21, DecisionColumn.DECISION: 29, DecisionColumn.USER: 10,
+                  DecisionColumn.TYPE: 13,
                   DecisionColumn.POLICY: 8, DecisionColumn.PARAMETERS: 30,
                   DecisionColumn.ROUTED: 10, DecisionColumn.HELD: 8, DecisionColumn.ROUTES: 10,
                   DecisionColumn.COST: 15, DecisionColumn.CONFIDENCE: 14,
@@ -126,6 +127,7 @@ class DecisionsPage(Page):
         self.frame.next_button.clicked.connect(self._on_next_clicked)
         self.detail.back_requested.connect(self.show_list)
         self.detail.compare_requested.connect(self._on_compare_with)
+        self.detail.decision_open_requested.connect(self.open_decision)
         self.detail.order_open_requested.connect(partial(self.navigation_requested.emit, "orders"))
         self._update_buttons()
 

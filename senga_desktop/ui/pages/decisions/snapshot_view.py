@@ -28,7 +28,11 @@ from senga_desktop.controllers.plan_views import (
     SnapshotTruck,
     SnapshotView,
 )
-from senga_desktop.ui.pages.decisions.decisions_model import RecordColumn, RecordsModel
+from senga_desktop.ui.pages.decisions.decisions_model import (
+    DECISION_TYPE_LABELS,
+    RecordColumn,
+    RecordsModel,
+)
 from senga_desktop.ui.pages.orders.formatting import (
     amount,
     depot_zone,
@@ -258,7 +262,7 @@ class ParametersPanel(QWidget):
             ("Iterations", NONE_SHOWN if view.iterations is None else f"{view.iterations:,}"),
             ("Compute time", compute_text(view.computation_ms)),
             ("Confidence", percent(view.confidence)),
-            ("Decision type", view.decision_type.value.capitalize()),
+            ("Decision type", DECISION_TYPE_LABELS.get(view.decision_type, view.decision_type)),
         )
         for name, value in rows:
             label = QLabel(value)

@@ -100,7 +100,7 @@ class RouteDetail(QWidget):
         self.panel.set_totals_visible(False)
         self.panel.order_open_requested.connect(self.order_open_requested)
 
-        title_row = QHBoxLayout()
+        title_row = self.title_row = QHBoxLayout()
         title_row.setSpacing(u * 3 // 2)
         title_row.addWidget(self.title_label)
         title_row.addWidget(self.status_label)
@@ -125,6 +125,10 @@ class RouteDetail(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
+
+    def add_title_widget(self, widget: QWidget) -> None:
+        """Put ``widget`` (e.g. the driver-manifest button) at the right of the route's title."""
+        self.title_row.addWidget(widget)
 
     def show_route(self, route: RouteView, depot: DepotPoint) -> None:
         self.route = route

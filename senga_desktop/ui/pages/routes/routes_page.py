@@ -35,6 +35,7 @@ from senga_desktop.ui.pages.routes.route_detail import RouteDetail
 from senga_desktop.ui.pages.routes.routes_model import RouteColumn, RouteTableModel
 from senga_desktop.ui.style import icon
 from senga_desktop.ui.tasks import report_unexpected
+from senga_desktop.ui.widgets.manifest_actions import ManifestActions
 
 if TYPE_CHECKING:
     from senga_desktop.controllers.plan_views import RouteRow
@@ -80,6 +81,10 @@ class RoutesPage(Page):
         configure_table(self.table)
         self.table.setItemDelegateForColumn(int(RouteColumn.STATUS), BadgeDelegate(self.table))
         self.detail = RouteDetail()
+        self.manifest = ManifestActions(context=context, parent=self.detail)
+        self.detail.add_title_widget(self.manifest.button)
+        self.manifest.done.connect(self.frame.show_notice)
+        self.manifest.failed.connect(self.frame.show_problem)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("routes_splitter")
         self.splitter.addWidget(self.table)
@@ -324,6 +329,7 @@ class RoutesPage(Page):
         route = self.detail.route
         self.decision_button.setEnabled(route is not None and bool(route.decision_id))
         self.cancel_button.setEnabled(route is not None and route.status is RouteStatus.PLANNED)
+        self.manifest.set_route(route)
 
     # -- slots ----------------------------------------------------------------------------------
 

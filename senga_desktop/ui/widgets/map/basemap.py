@@ -1,30 +1,34 @@
-"""The offline base map: countries, lakes and places read from the bundled Natural Earth GeoJSON.
+"""The offline base map drawn under the routes: countries, lakes and neighbour names.
 
-``resources/geo/east-africa.geojson`` (see ``resources/README.md``) holds the countries around
-Kenya, their lakes and Kenyan populated places. :func:`load_basemap` reads it once per process
-into plain tuples; :class:`BaseMapItem` draws the countries and lakes as one cached graphics
-item, so panning and zooming repaint a pixmap rather than thousands of polygon vertices.
+The data — read once per process from the bundled Natural Earth GeoJSON — and the projection
+live in :mod:`senga_desktop.basemap` (Qt-free, shared with the driver manifests' small map);
+this module re-exports them and adds the widget's side: :func:`project` as a ``QPointF`` and
+:class:`BaseMapItem`, which draws the countries and lakes as one cached graphics item, so
+panning and zooming repaint a pixmap rather than thousands of polygon vertices.
 
-Coordinates go through one projection, :func:`project`: equirectangular with the longitude
-scaled by cos(latitude) at Kenya's centre, in kilometres. Kenya spans only ±5° of latitude, so
-the distortion is under 0.5 % and scene units read as kilometres.
+Scene units are the projection's kilometres (see :func:`senga_desktop.basemap.project_km`).
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from senga_desktop.paths import resource_path
+from senga_desktop.basemap import (
+    BASEMAP_FILE,
+    KENYA_ISO,
+    BaseMap,
+    Country,
+    Place,
+    Ring,
+    load_basemap,
+    parse_basemap,
+    project_km,
+    unproject_km,
+)
 
 __all__ = [
     "BASEMAP_FILE",
@@ -35,17 +39,10 @@ __all__ = [
     "Country",
     "Place",
     "load_basemap",
+    "parse_basemap",
     "project",
     "unproject",
 ]
-
-BASEMAP_FILE = ("geo", "east-africa.geojson")
-KENYA_ISO = "KEN"
-
-KM_PER_DEGREE_LAT = 110.574
-KM_PER_DEGREE_LON = 111.320
-_REFERENCE_LAT = 0.5  # near Kenya's centre; the cos(latitude) scale of the projection
-_LON_SCALE = KM_PER_DEGREE_LON * math.cos(math.radians(_REFERENCE_LAT))
 
 SEA = QColor("#cfe2ec")
 _LAND = QColor("#eeebe4")
@@ -55,100 +52,15 @@ _KENYA_EDGE = QColor("#857a68")
 _LAKE = QColor("#b9d5e5")
 _LAKE_EDGE = QColor("#9dbfd3")
 
-Ring = tuple[tuple[float, float], ...]  # (lon, lat) pairs
-
 
 def project(lat: float, lon: float) -> QPointF:
     """The scene point (kilometres east and south of 0°, 0°) of a WGS84 position."""
-    return QPointF(lon * _LON_SCALE, -lat * KM_PER_DEGREE_LAT)
+    return QPointF(*project_km(lat, lon))
 
 
 def unproject(point: QPointF) -> tuple[float, float]:
     """The ``(lat, lon)`` of a scene point: the inverse of :func:`project`."""
-    return -point.y() / KM_PER_DEGREE_LAT, point.x() / _LON_SCALE
-
-
-@dataclass(frozen=True, slots=True)
-class Country:
-    """A country outline: polygons, each an outer ring followed by its holes."""
-
-    name: str
-    iso_a3: str
-    polygons: tuple[tuple[Ring, ...], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """A populated place; a lower ``scalerank`` is more important (0 = Nairobi)."""
-
-    name: str
-    lat: float
-    lon: float
-    scalerank: int
-    population: int
-
-
-@dataclass(frozen=True, slots=True)
-class BaseMap:
-    """Everything drawn under the routes."""
-
-    countries: tuple[Country, ...]
-    lakes: tuple[tuple[tuple[Ring, ...], ...], ...]  # polygons of every lake
-    places: tuple[Place, ...]
-
-    def country(self, iso_a3: str) -> Country | None:
-        return next((c for c in self.countries if c.iso_a3 == iso_a3), None)
-
-
-def _rings(coordinates: Sequence[Any]) -> tuple[Ring, ...]:
-    return tuple(tuple((float(p[0]), float(p[1])) for p in ring) for ring in coordinates)
-
-
-def _polygons(geometry: dict[str, Any]) -> tuple[tuple[Ring, ...], ...]:
-    kind = geometry["type"]
-    if kind == "Polygon":
-        return (_rings(geometry["coordinates"]),)
-    if kind == "MultiPolygon":
-        return tuple(_rings(polygon) for polygon in geometry["coordinates"])
-    raise ValueError(f"unexpected geometry {kind!r} in the base map")
-
-
-def parse_basemap(document: dict[str, Any]) -> BaseMap:
-    """Build a :class:`BaseMap` from a GeoJSON FeatureCollection with ``properties.kind``."""
-    countries: list[Country] = []
-    lakes: list[tuple[tuple[Ring, ...], ...]] = []
-    places: list[Place] = []
-    for feature in document.get("features", ()):
-        props = feature.get("properties") or {}
-        geometry = feature.get("geometry") or {}
-        kind = props.get("kind")
-        if kind == "country":
-            countries.append(
-                Country(
-                    str(props.get("name") or ""),
-                    str(props.get("iso_a3") or ""),
-                    _polygons(geometry),
-                )
-            )
-        elif kind == "lake":
-            lakes.append(_polygons(geometry))
-        elif kind == "place" and geometry.get("type") == "Point":
-            lon, lat = geometry["coordinates"][:2]
-            rank = props.get("scalerank")  # 0 is Nairobi: test for None, not for falsiness
-            name, population = str(props.get("name") or ""), int(props.get("population") or 0)
-            places.append(
-                Place(name, float(lat), float(lon), 10 if rank is None else int(rank), population)
-            )
-    places.sort(key=lambda p: (p.scalerank, -p.population))
-    return BaseMap(tuple(countries), tuple(lakes), tuple(places))
-
-
-@functools.cache
-def load_basemap(path: Path | None = None) -> BaseMap:
-    """Read the bundled base map (once per process); raise ``FileNotFoundError`` if missing."""
-    file = path if path is not None else resource_path(*BASEMAP_FILE)
-    with open(file, encoding="utf-8") as stream:
-        return parse_basemap(json.load(stream))
+    return unproject_km(point.x(), point.y())
 
 
 def _path(polygons: Iterable[tuple[Ring, ...]]) -> QPainterPath:
