@@ -31,7 +31,7 @@ from senga_desktop.controllers import audit
 from senga_desktop.controllers.permissions import Actor, Permission, authorize
 from senga_desktop.controllers.plan_editing import EditedPlan, PlanEditor, read_edit_context
 from senga_desktop.controllers.plan_views import DecisionView
-from senga_desktop.controllers.planning import _make_real, commit_decision
+from senga_desktop.controllers.planning import commit_decision, make_routes_real
 from senga_desktop.controllers.planning_amend import (
     amend_routes,
     extension_changes,
@@ -56,7 +56,7 @@ from senga_desktop.engine.edits import PlanEdit, same_plan
 from senga_desktop.engine.evaluate import DraftRoute, Violation, ViolationCode
 from senga_desktop.errors import NotFound, StaleDataError, StorageUnavailable, ValidationError
 
-__all__ = ["UNSTORABLE", "commit_edited_plan", "violations_to_json"]
+__all__ = ["UNSTORABLE", "commit_edited_plan", "violations_to_json", "write_edit_record"]
 
 CENT = Decimal("0.01")
 #: What no confirmation makes storable: a plan naming orders or trucks the decision never saw,
@@ -219,6 +219,60 @@ def _base_open_routes(session: Session, base: Decision) -> list[Route]:
     )
 
 
+def write_edit_record(
+    session: Session,
+    actor: Actor,
+    base: Decision,
+    *,
+    editor: PlanEditor,
+    plan: EditedPlan,
+    edits: tuple[PlanEdit, ...],
+    committed: bool,
+) -> tuple[Decision, list[Route]]:
+    """The manual-edit decision made from ``base`` and its routes, written but not committed.
+
+    Its ``edit`` record keeps the base, the cost change, the violations the edits brought in
+    and — when it is to be ``committed`` — those the dispatcher accepted; a proposal (see
+    :mod:`.plan_edit_propose`) accepted none.
+    """
+    context = editor.context
+    engine_plan = plan.evaluation.plan
+    introduced = violations_to_json(plan.introduced)
+    record = Decision(
+        decision_id=_new_decision_id(),
+        decision_type=DecisionType.MANUAL_EDIT,
+        policy_used=base.policy_used,
+        policy_parameters=dict(base.policy_parameters),
+        seed=base.seed,
+        state_snapshot={
+            **context.document,
+            "edit": {
+                "base_decision_id": base.decision_id,
+                "base_cost_kes": str(editor.base.evaluation.plan.cost_kes),
+                "cost_change_kes": str(plan.cost_change_kes),
+                "margin_change_kes": str(plan.margin_change_kes),
+                "violations": introduced,
+                "accepted_violations": introduced if committed else [],
+                "feasible": plan.feasible,
+                "proposed": not committed,
+            },
+        },
+        orders_routed=list(engine_plan.order_ids),
+        held_orders=_held_records(editor, plan),
+        total_cost_estimate=engine_plan.cost_kes.quantize(CENT),
+        decision_confidence=None,
+        computation_time_ms=0,
+        created_by=actor.user_id or None,
+        base_decision_id=base.id,
+        edits=[edit.to_json() for edit in edits],
+    )
+    session.add(record)
+    session.flush()
+    routes = routes_from_plan(session, record, engine_plan, context.state)
+    record.routes_created = [route.route_id for route in routes]
+    return record, routes
+
+
 def _store(
     session: Session,
     actor: Actor,
@@ -247,36 +301,9 @@ def _store(
             if v not in found]  # fmt: skip
     if gone:
         raise refusal(session, decision_id, gone)
-    record = Decision(
-        decision_id=_new_decision_id(),
-        decision_type=DecisionType.MANUAL_EDIT,
-        policy_used=base.policy_used,
-        policy_parameters=dict(base.policy_parameters),
-        seed=base.seed,
-        state_snapshot={
-            **context.document,
-            "edit": {
-                "base_decision_id": decision_id,
-                "base_cost_kes": str(editor.base.evaluation.plan.cost_kes),
-                "cost_change_kes": str(plan.cost_change_kes),
-                "margin_change_kes": str(plan.margin_change_kes),
-                "accepted_violations": violations_to_json(plan.introduced),
-                "feasible": plan.feasible,
-            },
-        },
-        orders_routed=list(engine_plan.order_ids),
-        held_orders=_held_records(editor, plan),
-        total_cost_estimate=engine_plan.cost_kes.quantize(CENT),
-        decision_confidence=None,
-        computation_time_ms=0,
-        created_by=actor.user_id or None,
-        base_decision_id=base.id,
-        edits=[edit.to_json() for edit in edits],
+    record, routes = write_edit_record(
+        session, actor, base, editor=editor, plan=plan, edits=edits, committed=True
     )
-    session.add(record)
-    session.flush()
-    routes = routes_from_plan(session, record, engine_plan, context.state)
-    record.routes_created = [route.route_id for route in routes]
     orders, vehicles = lock_rows(session, routes)
     plain, amend = split_extensions(record, routes)
     changes = find_changes(session, context.document, plain, orders, vehicles)
@@ -293,7 +320,7 @@ def _store(
                     details={"base_decision_id": decision_id, "edits": len(edits),
                              "violations_accepted": len(plan.introduced),
                              "cost_change_kes": str(plan.cost_change_kes)})  # fmt: skip
-    _make_real(session, actor, record, plain, orders)
+    make_routes_real(session, actor, record, plain, orders)
     amend_routes(session, actor, record, amend, orders)
     record.computation_time_ms = round((time.perf_counter() - started) * 1000)
     session.flush()

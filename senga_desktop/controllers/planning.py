@@ -283,7 +283,7 @@ def commit_decision(
             changes += extension_changes(session, record.state_snapshot, amend, orders)
             if changes:
                 raise refusal(session, decision_id, changes)
-            _make_real(session, actor, record, plain, orders)
+            make_routes_real(session, actor, record, plain, orders)
             amend_routes(session, actor, record, amend, orders)
             session.flush()
             summary = summarise(record, list(record.routes))
@@ -301,13 +301,16 @@ def commit_decision(
     return summary
 
 
-def _make_real(
+def make_routes_real(
     session: Session,
     actor: Actor,
     record: Decision,
     routes: list[Route],
     orders: Mapping[str, Order],
 ) -> None:
+    """Commit ``record``'s ``routes`` in ``session``: the routes planned, their orders assigned,
+    their trucks on route until their last stop, the decision committed and audited (the caller
+    has checked that nothing is stale)."""
     decision_id = record.decision_id
     for route in routes:
         route.status = RouteStatus.PLANNED

@@ -184,6 +184,7 @@ def _edit_record(session: Session, record: Decision, snapshot: Mapping[str, Any]
             .where(
                 Decision.base_decision_id == record.id,
                 Decision.decision_type == DecisionType.MANUAL_EDIT,
+                Decision.committed.is_(True),  # a proposed edit (re-plan's base) replaces nothing
             )
             .order_by(Decision.id.desc())
             .limit(1)

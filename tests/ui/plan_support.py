@@ -7,6 +7,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from pytestqt.qtbot import QtBot
+
 from senga_desktop.controllers import planning
 from senga_desktop.controllers.permissions import Actor
 from senga_desktop.controllers.plan_views import (
@@ -20,6 +22,9 @@ from senga_desktop.controllers.planning import PlanRequest
 from senga_desktop.controllers.planning_views import decision_view, totals_of
 from senga_desktop.db.engine import Database
 from senga_desktop.domain import DecisionType, PolicyName, RouteStatus
+from senga_desktop.ui.context import AppContext
+from senga_desktop.ui.pages.planning import PlanningPage
+from senga_desktop.ui.tasks import SyncTaskRunner
 
 NAIROBI = DepotPoint("Nairobi depot", "Nairobi", -1.2921, 36.8219, "Africa/Nairobi")
 
@@ -34,6 +39,22 @@ def planned_view(
         PlanRequest(policy=policy, time_limit=None, max_iterations=iterations),
     )
     return decision_view(database.sessions, actor, summary.decision_id)
+
+
+def focused_page(
+    qtbot: QtBot, database: Database, actor: Actor, *, size: tuple[int, int], iterations: int = 60
+) -> PlanningPage:
+    """The Planning screen shown with the keyboard focus (for its shortcuts), planning quickly."""
+    context = AppContext(runner=SyncTaskRunner(), database=database, actor=actor)
+    page = PlanningPage(context=context)
+    qtbot.addWidget(page)
+    page.resize(*size)
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
+    page.activated()
+    page.policy_form.max_iterations.setValue(iterations)
+    return page
 
 
 def big_view(routes: int = 40, stops: int = 500, held: int = 30, seed: int = 7) -> DecisionView:

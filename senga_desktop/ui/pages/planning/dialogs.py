@@ -1,14 +1,19 @@
 """The planning screen's questions: what a commit will do (new routes, amended committed routes),
-and a stale refusal explained."""
+a stale refusal explained, and the constraints an edited plan breaks before it is committed."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -20,8 +25,16 @@ from senga_desktop.controllers.plan_views import DecisionView
 from senga_desktop.controllers.planning_day import Amendment, added_counts
 from senga_desktop.ui.style import heading, unit
 from senga_desktop.ui.widgets.plan_panel.formatting import clock, zone_of
+from senga_desktop.ui.widgets.plan_panel.violation_marks import warning_icon
 
-__all__ = ["StaleDialog", "commit_text", "committed_text", "confirmation_box"]
+__all__ = [
+    "StaleDialog",
+    "ViolationsDialog",
+    "commit_text",
+    "committed_text",
+    "confirmation_box",
+    "refused_violations",
+]
 
 MAX_TRUCKS_LISTED = 12
 
@@ -164,3 +177,67 @@ class StaleDialog(QDialog):
             "Hide details" if shown else f"Show details ({self.details.blockCount()})"
         )
         self.adjustSize()
+
+
+def refused_violations(message: str) -> list[str]:
+    """The violation sentences of a commit refused for them (the message's bullet lines)."""
+    return [line[2:].strip() for line in message.splitlines() if line.startswith("\N{BULLET} ")]
+
+
+class ViolationsDialog(QDialog):
+    """An edited plan breaks constraints the engine's plan keeps: each one listed, and the
+    choice to commit it anyway (the dialog's result is then ``COMMIT_ANYWAY``) or go back."""
+
+    COMMIT_ANYWAY = 2
+
+    def __init__(self, *, violations: Sequence[str], parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setObjectName("violations_dialog")
+        self.setWindowTitle("Commit a plan that breaks constraints?")
+        u = unit(self)
+        count = len(violations)
+        what = "constraint" if count == 1 else "constraints"
+        self.title = heading(f"The edited plan breaks {count} {what} the engine's plan keeps",
+                             level=2)  # fmt: skip
+        self.explanation = QLabel(
+            "If you commit it anyway, the decision records each of these as accepted by you, "
+            "with your edits and the cost against the engine's plan; they show on the Decisions "
+            "screen. Drivers get the routes as they are."
+        )
+        self.explanation.setObjectName("violations_explanation")
+        self.explanation.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setObjectName("violations_list")
+        self.list.setWordWrap(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.list.setFrameShape(QFrame.Shape.StyledPanel)
+        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        icon = warning_icon(self)
+        for sentence in violations:
+            self.list.addItem(QListWidgetItem(icon, sentence))
+        lines = self.fontMetrics().lineSpacing() + 8
+        self.list.setMinimumHeight(lines * min(max(count, 2), 8))
+
+        buttons = QDialogButtonBox()
+        self.commit_anyway = buttons.addButton(
+            "Commit anyway", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.commit_anyway.setObjectName("commit_anyway")
+        self.commit_anyway.setAutoDefault(False)
+        self.back = buttons.addButton("Back to editing", QDialogButtonBox.ButtonRole.RejectRole)
+        self.back.setObjectName("back_to_editing")
+        self.back.setDefault(True)
+        self.commit_anyway.clicked.connect(lambda: self.done(self.COMMIT_ANYWAY))
+        self.back.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(u * 3, u * 3, u * 3, u * 3)
+        layout.setSpacing(u * 2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.explanation)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 96)
+
+    def sentences(self) -> list[str]:
+        return [self.list.item(n).text() for n in range(self.list.count())]

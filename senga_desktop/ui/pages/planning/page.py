@@ -13,22 +13,26 @@ The dispatcher may lock routes of the proposal and keep orders on their truck (t
 and cancel; the new proposal keeps the same routes locked. During the day the scope form offers
 to let committed routes that have not left take extra stops; the routes that would amend a
 committed route say so, and so does the commit confirmation.
+
+A shown proposal can be **edited by hand** (:mod:`.editing`, :mod:`.edit_actions`): its editor
+opens in the background, then stops are dragged between routes, to held and into place, or moved
+from the keyboard and context menus; each edit is checked at once (cost change, problems marked
+on routes and stops), and undone or redone from the :class:`~.edit_bar.EditBar`. Committing an
+edited plan stores it as a manual-edit decision (:mod:`.committing`); re-planning the rest of an
+edited plan first stores it as a proposal of its own and starts from that.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -37,6 +41,8 @@ from PySide6.QtWidgets import (
 
 from senga_desktop.controllers import planning, planning_day
 from senga_desktop.controllers.permissions import Permission
+from senga_desktop.controllers.plan_edit_propose import propose_edited_plan
+from senga_desktop.controllers.plan_editing import EditedPlan
 from senga_desktop.controllers.plan_views import DecisionView
 from senga_desktop.controllers.planning import PlanRequest
 from senga_desktop.controllers.planning_day import Amendment, DayStatus
@@ -48,28 +54,24 @@ from senga_desktop.controllers.planning_views import (
 from senga_desktop.errors import PlanningCancelled, SengaError, StaleDataError
 from senga_desktop.ui.context import AppContext
 from senga_desktop.ui.pages.base import Page
-from senga_desktop.ui.pages.planning.dialogs import (
-    StaleDialog,
-    commit_text,
-    committed_text,
-    confirmation_box,
-)
-from senga_desktop.ui.pages.planning.policy_form import PolicyForm
+from senga_desktop.ui.pages.planning.committing import DECISION_LINK, PlanCommitter
+from senga_desktop.ui.pages.planning.dialogs import StaleDialog, ViolationsDialog, confirmation_box
+from senga_desktop.ui.pages.planning.edit_actions import EditActions
+from senga_desktop.ui.pages.planning.editing import EditSession
+from senga_desktop.ui.pages.planning.pickers import TruckChoice, TruckPicker
+from senga_desktop.ui.pages.planning.plan_form import PlanForm
 from senga_desktop.ui.pages.planning.progress import ProgressPanel
+from senga_desktop.ui.pages.planning.proposal import ProposalView
 from senga_desktop.ui.pages.planning.replan import (
-    ReplanBar,
-    fresh_request,
     policy_title,
     refusal_text,
     replan_request,
 )
-from senga_desktop.ui.pages.planning.scope_form import ScopeForm
-from senga_desktop.ui.style import heading, icon, markdown_label, muted, unit
+from senga_desktop.ui.style import heading, markdown_label, muted, unit
 from senga_desktop.ui.tasks import TaskHandle, report_unexpected
 from senga_desktop.ui.widgets.cards import NoteBox
-from senga_desktop.ui.widgets.forms import InlineMessage
-from senga_desktop.ui.widgets.plan_panel import PlanPanel
 from senga_desktop.ui.widgets.plan_panel.locks import LockState, PlanLocksModel
+from senga_desktop.ui.widgets.plan_panel.violation_marks import ProblemMarks
 
 __all__ = ["EMPTY_TEXT", "PlannedView", "PlanningPage"]
 
@@ -111,8 +113,14 @@ class PlanningPage(Page):
         self.locks = PlanLocksModel(self)
         self._carry: LockState | None = None  # what a running re-plan keeps
         self._view_request: PlanRequest | None = None  # the run that made the shown proposal
+        self.editing = EditSession(context=context, parent=self)
+        self.committer = PlanCommitter(page=self)
 
-        scroll = self._build_form(u, actor.username if actor else "")
+        self.form = scroll = PlanForm(user=actor.username if actor else "")
+        self.policy_form, self.scope_form = self.form.policy_form, self.form.scope_form
+        self.plan_button, self.form_message = self.form.plan_button, self.form.form_message
+        self.scope_form.extend_committed.toggled.connect(lambda _on: self._update_problem())
+        self.plan_button.clicked.connect(self.start_plan)
         self.stack = QStackedWidget()
         self.stack.setObjectName("planning_stack")
         for state in self._build_states(u, context):
@@ -137,38 +145,8 @@ class PlanningPage(Page):
         layout.addWidget(heading("Planning"))
         layout.addWidget(self.splitter, 1)
 
-    def _build_form(self, u: int, user: str) -> QScrollArea:
-        self.policy_form = PolicyForm(user=user)
-        self.scope_form = ScopeForm()
-        self.scope_form.extend_committed.toggled.connect(lambda _on: self._update_problem())
-        self.plan_button = QPushButton(icon("mdi6.play-circle-outline", widget=self), "Plan")
-        self.plan_button.setObjectName("plan_button")
-        self.plan_button.setDefault(True)
-        self.plan_button.setMinimumHeight(u * 5)
-        font = self.plan_button.font()
-        font.setBold(True)
-        self.plan_button.setFont(font)
-        self.plan_button.clicked.connect(self.start_plan)
-        self.form_message = InlineMessage(name="plan_message")
-        form = QWidget()
-        form_layout = QVBoxLayout(form)
-        form_layout.setContentsMargins(u, u, u * 2, u)
-        form_layout.setSpacing(u * 2)
-        form_layout.addWidget(self.policy_form)
-        form_layout.addWidget(self.scope_form)
-        form_layout.addWidget(self.form_message)
-        form_layout.addWidget(self.plan_button)
-        form_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("planning_form")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(form)
-        scroll.setMinimumWidth(self.fontMetrics().averageCharWidth() * 44)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        return scroll
-
     def _build_states(self, u: int, context: AppContext) -> tuple[QWidget, QWidget, QWidget]:
+        """The three states of the right side: nothing planned, a run, its result."""
         self.empty_note = NoteBox(
             name="planning_empty",
             icon_name="mdi6.map-marker-path",
@@ -189,38 +167,33 @@ class PlanningPage(Page):
         )
         running_layout.addStretch(1)
 
-        self.panel = PlanPanel()
+        result = ProposalView(context=context, locks=self.locks, undo_stack=self.editing.stack)
+        self.proposal = result
+        self.panel, self.replan_bar = result.panel, result.replan_bar
+        self.result_title, self.edit_bar = result.title, result.edit_bar
+        self.commit_button, self.discard_button = result.commit_button, result.discard_button
+        self.manifests = result.manifests
         self.panel.order_open_requested.connect(
             lambda order_id: self.navigation_requested.emit("orders", order_id)
         )
-        self.panel.set_locks(self.locks)
-        self.replan_bar = ReplanBar()
         self.replan_bar.replan_requested.connect(self.replan)
         self.locks.changed.connect(self._on_locks_changed)
-        self.result_title = heading("Proposed plan", level=2, name="result_title")
-        self.commit_button = QPushButton(icon("mdi6.check-bold", widget=self), "Commit…")
-        self.commit_button.setObjectName("commit_button")
-        self.commit_button.setVisible(context.can(Permission.PLAN_COMMIT))
         self.commit_button.clicked.connect(self.commit)
-        self.discard_button = QPushButton(icon("mdi6.delete-outline", widget=self), "Discard…")
-        self.discard_button.setObjectName("discard_button")
         self.discard_button.clicked.connect(self.discard)
+        self.manifests.done.connect(lambda text: self.show_notice(html.escape(text)))
+        self.manifests.failed.connect(lambda text: self.show_notice(html.escape(text)))
         self.notice = QLabel()
         self.notice.setObjectName("plan_notice")
         self.notice.setWordWrap(True)
         self.notice.setTextFormat(Qt.TextFormat.RichText)
         self.notice.linkActivated.connect(self._on_notice_link)
         self.notice.hide()
-        actions = QHBoxLayout()
-        actions.addWidget(self.result_title, 1)
-        actions.addWidget(self.discard_button)
-        actions.addWidget(self.commit_button)
-        result = QWidget()
-        result_layout = QVBoxLayout(result)
-        result_layout.setContentsMargins(0, 0, 0, 0)
-        result_layout.addLayout(actions)
-        result_layout.addWidget(self.replan_bar)
-        result_layout.addWidget(self.panel, 1)
+        self.edit_bar.back_requested.connect(self.editing.back_to_engine)
+        self.edit_actions = EditActions(panel=self.panel, session=self.editing, asker=self)
+        self.editing.ready_changed.connect(self._on_editing_ready)
+        self.editing.open_failed.connect(self.edit_bar.show_unavailable)
+        self.editing.plan_changed.connect(self._on_plan_edited)
+        self.editing.refused.connect(self.edit_bar.show_refused)
         return empty, running, result
 
     # -- page hooks --------------------------------------------------------------------------
@@ -254,24 +227,39 @@ class PlanningPage(Page):
 
     def request(self) -> PlanRequest:
         """The run the form describes."""
-        form = self.policy_form
-        return PlanRequest(
-            policy=form.policy(),
-            parameters=form.parameters(),
-            seed=form.seed.value(),
-            time_limit=form.time_limit_seconds(),
-            max_iterations=form.iterations(),
-            scope=self.scope_form.scope(),
-            extend_committed=self.scope_form.extending(),
-        )
+        return self.form.request()
 
     def replan(self) -> None:
-        """Re-plan the rest: the shown proposal's run again, from it, keeping what is kept."""
+        """Re-plan the rest: the shown proposal's run again, from it, keeping what is kept. An
+        edited plan is stored as a proposal of its own first, and the run starts from that."""
         view, state = self.view, self.locks.state
         if self.handle is not None or view is None or state.empty or view.status != "proposed":
             return
         base = self._view_request or self.last_request or self.request()
-        self.start_plan(replan_request(base, view, state), keep=state)
+        plan = self.editing.plan
+        if plan is None or not plan.changed:
+            self.start_plan(replan_request(base, view, state), keep=state)
+            return
+        self.replan_bar.button.setEnabled(False)
+        self.context.runner.run(
+            propose_edited_plan,
+            self.context.sessions,
+            self.context.require_actor(),
+            view.decision_id,
+            plan.drafts,
+            self.editing.edits,
+            on_success=lambda stored: self.start_plan(
+                replan_request(base, stored, state), keep=state
+            ),
+            on_failure=self._on_replan_refused,
+        )
+
+    def _on_replan_refused(self, exc: BaseException) -> None:
+        self._on_locks_changed()
+        if isinstance(exc, SengaError):
+            self._show_notice(html.escape(refusal_text(exc.message)))
+        else:
+            report_unexpected(exc)
 
     def start_plan(
         self, request: PlanRequest | None = None, *, keep: LockState | None = None
@@ -314,9 +302,7 @@ class PlanningPage(Page):
             self.handle.cancel()
 
     def _set_running(self, running: bool) -> None:
-        self.plan_button.setEnabled(not running)
-        self.policy_form.setEnabled(not running)
-        self.scope_form.setEnabled(not running)
+        self.form.set_running(running)
         self._on_locks_changed(running=running)
 
     def _finish_run(self) -> None:
@@ -352,12 +338,15 @@ class PlanningPage(Page):
         self.panel.set_amendments(amendments)
         self.replan_bar.show_amendments(amendments)
         self._on_locks_changed()
-        routes, held = len(view.routes), len(view.held)
-        committed = f" ({len(amendments)} committed)" if amendments else ""
-        self.result_title.setText(
-            f"Proposed plan: {routes} routes{committed}, {view.totals.orders_routed} orders, "
-            f"{held} held · {view.decision_id}"
-        )
+        self.set_title(view)
+        routes = len(view.routes)
+        self.manifests.button.hide()
+        self.edit_bar.setVisible(proposed)
+        self.edit_bar.show_opening()
+        if proposed:
+            self.editing.open(view.decision_id)
+        else:
+            self.editing.close()
         if keep is not None and proposed:
             self._show_notice(
                 html.escape(
@@ -368,6 +357,40 @@ class PlanningPage(Page):
         self.commit_button.setEnabled(proposed and routes > 0)
         self.discard_button.setEnabled(proposed)
         self.stack.setCurrentIndex(self.RESULT)
+
+    def set_title(self, view: DecisionView) -> None:
+        self.proposal.show_title(view, self.amendments, edited=self.editing.changed)
+
+    # -- editing -----------------------------------------------------------------------------
+
+    def _on_editing_ready(self, ready: bool) -> None:
+        self.panel.set_editable(ready)
+        plan = self.editing.plan
+        if ready and plan is not None:
+            self.edit_bar.show_plan(plan, 0)
+            self.panel.set_problems(ProblemMarks.of(plan.violations, plan.introduced))
+
+    def _on_plan_edited(self, plan: EditedPlan) -> None:
+        """After an edit, an undo or a redo: the plan, its cost change and problems, at once."""
+        self.view = plan.view
+        self.panel.show_edited(plan.view)
+        # The engine's own problems stay listed after an undo: the plan still has them.
+        self.panel.set_problems(ProblemMarks.of(plan.violations, plan.introduced))
+        self.edit_bar.show_plan(plan, len(self.editing.edits))
+        self.set_title(plan.view)
+
+    def ask_truck(
+        self, title: str, prompt: str, choices: Sequence[TruckChoice], ok_text: str
+    ) -> str | None:
+        """The truck the dispatcher chooses for an edit, or ``None``."""
+        picker = TruckPicker(title=title, prompt=prompt, choices=choices, ok_text=ok_text,
+                             parent=self)  # fmt: skip
+        return picker.chosen() if picker.exec() == TruckPicker.DialogCode.Accepted else None
+
+    def ask_commit_anyway(self, violations: Sequence[str]) -> bool:
+        """Show what the edited plan breaks; ``True`` if the dispatcher commits it anyway."""
+        dialog = ViolationsDialog(violations=violations, parent=self)
+        return dialog.exec() == ViolationsDialog.COMMIT_ANYWAY
 
     def _on_plan_failed(self, exc: BaseException) -> None:
         replanning, self._carry = self._carry is not None, None
@@ -397,19 +420,11 @@ class PlanningPage(Page):
         self.scope_form.set_options(options)
         self._update_problem()
 
-    _last_problem: str | None = None
-
     def _blocker(self) -> str | None:
-        return self.scope_form.plan_problem(self.options)
+        return self.form.blocker(self.options)
 
     def _update_problem(self) -> None:
-        problem = self._blocker()
-        if problem:
-            self.form_message.show_message(problem)
-        elif self._last_problem and self.form_message.text() == self._last_problem:
-            self.form_message.clear_message()
-        self._last_problem = problem
-        self.plan_button.setEnabled(problem is None and self.handle is None)
+        self.form.show_problem(self.options, running=self.handle is not None)
 
     def _on_day(self, day: DayStatus) -> None:
         self.scope_form.set_day(day)
@@ -433,77 +448,26 @@ class PlanningPage(Page):
         return dialog.exec() == StaleDialog.PLAN_AGAIN
 
     def commit(self) -> None:
-        view = self.view
-        text = commit_text(view, self.amendments) if view is not None else ""
-        if view is None or not self.ask_confirmation("Commit the plan", text):
-            return
-        self.commit_button.setEnabled(False)
-        self.context.runner.run(
-            planning.commit_decision,
-            self.context.sessions,
-            self.context.require_actor(),
-            view.decision_id,
-            on_success=lambda summary: self._on_committed(view, summary),
-            on_failure=self._on_commit_failed,
-        )
-
-    def _on_committed(self, view: DecisionView, summary: Any) -> None:
-        self._show_notice(
-            f"{html.escape(committed_text(view, self.amendments))} "
-            "<a href='routes'>See them on the Routes screen</a>."
-        )
-        self.locks.reset(None)
-        self.discard_button.setEnabled(False)
-        self.commit_button.setEnabled(False)
-        self.result_title.setText(f"Committed plan · {view.decision_id}")
-        self.refresh()
-
-    def _on_commit_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, StaleDataError):
-            self.commit_button.setEnabled(False)
-            self._show_notice(f"Not committed. {exc.summary}")
-            if self.ask_plan_again(exc):
-                self.start_plan(fresh_request(self.last_request or self.request()))
-        elif isinstance(exc, SengaError):
-            self.commit_button.setEnabled(True)
-            self._show_notice(exc.message)
-        else:
-            report_unexpected(exc)
+        """Commit…: the shown plan, edited or not (see :mod:`.committing`)."""
+        self.committer.commit()
 
     def discard(self) -> None:
-        view = self.view
-        if view is None or not self.ask_confirmation(
-            "Discard the plan",
-            f"Discard the proposal {view.decision_id}? Its {len(view.routes)} routes are set "
-            "aside; the orders stay pending and the decision stays in the audit trail.",
-        ):
-            return
-        self.context.runner.run(
-            planning.discard_decision,
-            self.context.sessions,
-            self.context.require_actor(),
-            view.decision_id,
-            on_success=lambda _summary: self._on_discarded(view),
-            on_failure=self._on_commit_failed,
-        )
-
-    def _on_discarded(self, view: DecisionView) -> None:
-        self.view = None
-        self.amendments = ()
-        self.locks.reset(None)
-        self.panel.clear()
-        self.stack.setCurrentIndex(self.EMPTY)
-        self._show_notice(f"Discarded {view.decision_id}. The orders stay pending.")
+        self.committer.discard()
 
     # -- notices -----------------------------------------------------------------------------
 
-    def _show_notice(self, text: str) -> None:
+    def show_notice(self, text: str) -> None:
+        """``text`` (rich text) above the proposal."""
         self.notice.setText(text)
         self.notice.show()
+
+    _show_notice = show_notice
 
     def _on_notice_link(self, link: str) -> None:
         if link == "routes":
             self.navigation_requested.emit("routes", "")
+        elif link.startswith(DECISION_LINK):
+            self.navigation_requested.emit("decisions", link.removeprefix(DECISION_LINK))
 
 
 def _plan_and_read(

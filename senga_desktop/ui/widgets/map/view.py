@@ -158,12 +158,16 @@ class MapView(QWidget):
 
     # -- public API --------------------------------------------------------------------------
 
-    def set_data(self, data: MapData) -> None:
-        """Show ``data`` instead of whatever was shown, and fit the view to it."""
+    def set_data(self, data: MapData, *, keep_view: bool = False) -> None:
+        """Show ``data`` instead of whatever was shown, and fit the view to it; with
+        ``keep_view`` (the same plan, edited) a view the user zoomed or panned stays."""
         self._remove_data()
         self._data = data
         self._build(data)
-        self.fit()
+        if keep_view and not self._auto_fit:
+            self._relayout(force=True)
+        else:
+            self.fit()
 
     def clear(self) -> None:
         """Show the base map alone."""

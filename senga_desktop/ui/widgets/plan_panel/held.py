@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -99,6 +99,9 @@ class HeldOrdersView(QWidget):
         self.open_button.setObjectName("open_held_order")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self._on_open_clicked)
+        self.open_action = QAction(icon("mdi6.open-in-app", widget=self), "Open order", self)
+        self.open_action.setObjectName("open_held_order_action")
+        self.open_action.triggered.connect(self._on_open_clicked)
 
         top = QHBoxLayout()
         top.addWidget(self.caption, 1)
@@ -155,7 +158,11 @@ class HeldOrdersView(QWidget):
         return False
 
     def current_order(self) -> str | None:
-        item = self.tree.currentItem()
+        return self.order_of(self.tree.currentItem())
+
+    @staticmethod
+    def order_of(item: QTreeWidgetItem | None) -> str | None:
+        """The order of a row of the tree (``None`` for a group's heading)."""
         value = item.data(0, ORDER_ROLE) if item is not None else None
         return str(value) if value else None
 

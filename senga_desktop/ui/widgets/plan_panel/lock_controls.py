@@ -9,6 +9,9 @@ change its :class:`~senga_desktop.ui.widgets.plan_panel.locks.PlanLocksModel`, a
 - the stop table's context menu ("Keep on this truck" / "Let the engine move it") and
   Ctrl+Shift+K, for the selected stop's orders.
 
+On a plan being edited both menus, as shown on a right-click, also list the panel's edit
+actions (:mod:`~senga_desktop.ui.widgets.plan_panel.edit_controls`).
+
 It only changes the model; the panel redraws its marks when the model says it changed.
 """
 
@@ -138,7 +141,10 @@ class LockControls(QObject):
         index: QModelIndex = self.panel.route_table.indexAt(pos)
         if index.isValid() and self.locks.state.editable:
             viewport = self.panel.route_table.viewport()
-            self.route_menu(index.row()).exec(viewport.mapToGlobal(pos))
+            menu = self.route_menu(index.row())
+            if self.panel.edit_controls is not None:
+                self.panel.edit_controls.extend_route_menu(menu)
+            menu.exec(viewport.mapToGlobal(pos))
 
     def _on_stop_menu_requested(self, pos: QPoint) -> None:
         index = self.panel.stop_table.indexAt(pos)
@@ -148,7 +154,10 @@ class LockControls(QObject):
             and self.panel.stop_model.stop(index.row()) is not None
         ):
             viewport = self.panel.stop_table.viewport()
-            self.stop_menu(index.row()).exec(viewport.mapToGlobal(pos))
+            menu = self.stop_menu(index.row())
+            if self.panel.edit_controls is not None:
+                self.panel.edit_controls.extend_stop_menu(menu)
+            menu.exec(viewport.mapToGlobal(pos))
 
     # -- changes -----------------------------------------------------------------------------
 

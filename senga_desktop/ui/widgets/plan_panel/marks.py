@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsI
 from senga_desktop.ui.style import icon
 from senga_desktop.ui.widgets.map import MapView
 from senga_desktop.ui.widgets.map.items import ROUTE_KEY, StopItem
+from senga_desktop.ui.widgets.plan_panel.violation_marks import frozen_icon
 
 __all__ = [
     "LOCK_SHORTCUT",
@@ -50,8 +51,10 @@ def mark_icon(name: str, accent: bool = False) -> QIcon:
     """
     if name == "unlocked":
         faint = QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
-        return qta.icon(_ICONS[name], color=faint)
-    return icon(_ICONS[name], accent=accent)
+        drawn = qta.icon(_ICONS[name], color=faint)
+    else:
+        drawn = icon(_ICONS[name], accent=accent)
+    return frozen_icon(drawn)  # a padlock a row: drawn once, not at every paint
 
 
 class BadgeItem(QGraphicsItem):

@@ -10,25 +10,27 @@ On the Planning screen the panel also reads a
 locked routes and kept orders are marked in the lists and on the map, and
 :class:`~senga_desktop.ui.widgets.plan_panel.lock_controls.LockControls` lets the dispatcher change
 them. Routes that amend a committed route (:meth:`PlanPanel.set_amendments`) say what they add.
+
+A plan being edited is shown again after each edit with :meth:`PlanPanel.show_edited` (only what
+changed is redrawn, :mod:`.live`), its problems marked on routes and stops and listed in the
+Problems box under the totals (:meth:`PlanPanel.set_problems`); :meth:`PlanPanel.set_edit_tools`
+adds dragging (:mod:`.drag`) and the edit actions (:mod:`.edit_controls`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import tzinfo
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -39,68 +41,26 @@ from senga_desktop.controllers.planning_day import Amendment
 from senga_desktop.controllers.planning_views import totals_of
 from senga_desktop.ui.style import error_color, muted, unit
 from senga_desktop.ui.widgets.map import MapView, map_data
+from senga_desktop.ui.widgets.plan_panel.delegates import ShareDelegate, SwatchDelegate, plan_table
+from senga_desktop.ui.widgets.plan_panel.drag import PlanDragDrop
+from senga_desktop.ui.widgets.plan_panel.edit_controls import EditControls
 from senga_desktop.ui.widgets.plan_panel.formatting import FALLBACK_ZONE, zone_of
 from senga_desktop.ui.widgets.plan_panel.held import HeldOrdersView
+from senga_desktop.ui.widgets.plan_panel.live import LiveView
 from senga_desktop.ui.widgets.plan_panel.lock_controls import LockControls
 from senga_desktop.ui.widgets.plan_panel.locks import LockState, PlanLocksModel
 from senga_desktop.ui.widgets.plan_panel.marks import mark_map, refresh_badges
-from senga_desktop.ui.widgets.plan_panel.models import (
-    ROUTE_ID_ROLE,
-    SHARE_ROLE,
-    RouteListModel,
-    StopTableModel,
-)
+from senga_desktop.ui.widgets.plan_panel.models import ROUTE_ID_ROLE, RouteListModel, StopTableModel
+from senga_desktop.ui.widgets.plan_panel.problems import ProblemsBox
 from senga_desktop.ui.widgets.plan_panel.totals import TotalsStrip
+from senga_desktop.ui.widgets.plan_panel.violation_marks import (
+    NO_PROBLEMS,
+    ProblemMarks,
+    problem_tint,
+    warning_icon,
+)
 
 __all__ = ["PlanPanel"]
-
-
-class _ShareDelegate(QStyledItemDelegate):
-    """Draws a thin capacity bar under the "82 % · 4.1 t" text of the used-capacity columns."""
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        super().paint(painter, option, index)
-        share = index.data(SHARE_ROLE)
-        if share is None:
-            return
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        height = max(3, rect.height() // 8)
-        bar = QRect(rect.left() + 4, rect.bottom() - height - 2, rect.width() - 8, height)
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
-        painter.save()
-        painter.setPen(Qt.PenStyle.NoPen)
-        track = QColor(palette.color(QPalette.ColorRole.Mid))
-        track.setAlpha(90)
-        painter.fillRect(bar, track)
-        fill = QColor(palette.color(QPalette.ColorRole.Highlight))
-        if share > 1.0:
-            fill = QColor(error_color(option.widget))  # type: ignore[attr-defined]
-        filled = QRect(bar)
-        filled.setWidth(round(bar.width() * min(1.0, max(0.0, float(share)))))
-        painter.fillRect(filled, fill)
-        painter.restore()
-
-
-class _SwatchDelegate(QStyledItemDelegate):
-    """The route's map colour as a small square before the truck's plate."""
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        super().initStyleOption(option, index)
-        side = option.fontMetrics.height() - 4  # type: ignore[attr-defined]
-        option.decorationSize = QSize(side, side)  # type: ignore[attr-defined]
-
-
-def _table(name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setHighlightSections(False)
-    table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
-    return table
 
 
 class PlanPanel(QWidget):
@@ -126,8 +86,15 @@ class PlanPanel(QWidget):
         self.lock_controls: LockControls | None = None
         self._amendments: Mapping[str, Amendment] = {}  # by truck
         self._badged = False
+        self._updating = False  # an edited plan is being put in place: the map waits
+        self.edit_controls: EditControls | None = None
+        self.drag: PlanDragDrop | None = None
+        self.problems: ProblemMarks = NO_PROBLEMS
+        self.live = LiveView(panel=self)
 
         self.totals = TotalsStrip()
+        self.problems_box = ProblemsBox()
+        self.problems_box.problem_activated.connect(self._on_problem_activated)
         self._build_lists(u)
         map_side = self._build_map(u)
 
@@ -155,14 +122,15 @@ class PlanPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(u)
         layout.addWidget(self.totals)
+        layout.addWidget(self.problems_box)
         layout.addWidget(self.list_splitter, 1)
 
     def _build_lists(self, u: int) -> None:
         self.route_model = RouteListModel(self)
-        self.route_table = _table("route_table")
+        self.route_table = plan_table("route_table")
         self.route_table.setModel(self.route_model)
-        self.route_table.setItemDelegateForColumn(0, _SwatchDelegate(self.route_table))
-        share = _ShareDelegate(self.route_table)
+        self.route_table.setItemDelegateForColumn(0, SwatchDelegate(self.route_table))
+        share = ShareDelegate(self.route_table)
         self.route_table.setItemDelegateForColumn(3, share)
         self.route_table.setItemDelegateForColumn(4, share)
         header = self.route_table.horizontalHeader()
@@ -171,7 +139,7 @@ class PlanPanel(QWidget):
         self.route_table.selectionModel().currentRowChanged.connect(self._on_route_row_changed)
 
         self.stop_model = StopTableModel(self, late_color=QColor(error_color(self)))
-        self.stop_table = _table("stop_table")
+        self.stop_table = plan_table("stop_table")
         self.stop_table.setModel(self.stop_model)
         self.stop_table.horizontalHeader().setStretchLastSection(True)
         self.stop_caption = muted(QLabel("Choose a route to see its stops."))
@@ -216,8 +184,38 @@ class PlanPanel(QWidget):
 
     def show_decision(self, view: DecisionView) -> None:
         """Show a decision: its totals, routes, held orders and map."""
+        self.live.stop()
+        self.set_problems(NO_PROBLEMS)
         self._show(view.depot, view.routes, view.held)
         self.totals.show_totals(view.totals, view)
+
+    def show_edited(self, view: DecisionView) -> None:
+        """Show ``view``, the shown decision after an edit (undo, redo): only what changed is
+        redrawn, the selection stays, the map follows a moment later (:mod:`.live`)."""
+        self.live.show(view)
+
+    def set_problems(self, marks: ProblemMarks) -> None:
+        """Mark what the shown plan breaks on its routes and stops, and list it."""
+        self.problems = marks
+        icon, tint = warning_icon(self), problem_tint(self)
+        self.route_model.set_problems(marks.by_vehicle, icon=icon, tint=tint)
+        self.stop_model.set_problems(marks.by_order, icon=icon, tint=tint)
+        self.problems_box.show_problems(marks)
+
+    def set_edit_tools(self) -> tuple[PlanDragDrop, EditControls]:
+        """Let the user edit the shown plan: dragging orders about, and the edit actions (both
+        disabled until ``set_enabled`` / ``enabled`` say so)."""
+        if self.drag is None or self.edit_controls is None:
+            self.drag = PlanDragDrop(panel=self)
+            self.edit_controls = EditControls(panel=self)
+        return self.drag, self.edit_controls
+
+    def set_editable(self, editable: bool) -> None:
+        """Whether dragging and the edit actions work now."""
+        if self.drag is not None and self.edit_controls is not None:
+            self.drag.enabled = editable
+            self.edit_controls.set_enabled(editable)
+        self.problems_box.set_active(editable)
 
     def show_routes(
         self, depot: DepotPoint, routes: Sequence[RouteView], held: Sequence[HeldView] = ()
@@ -227,6 +225,8 @@ class PlanPanel(QWidget):
         self.totals.show_totals(totals_of(routes, len(held)))
 
     def clear(self) -> None:
+        self.live.stop()
+        self.set_problems(NO_PROBLEMS)
         self._depot = None
         self._routes, self._held = (), ()
         self.route_model.set_routes((), self._zone)
@@ -241,6 +241,36 @@ class PlanPanel(QWidget):
 
     def routes(self) -> tuple[RouteView, ...]:
         return self._routes
+
+    def held(self) -> tuple[HeldView, ...]:
+        return self._held
+
+    def route_by_id(self, route_id: str | None) -> RouteView | None:
+        return self._route(route_id)
+
+    def route_of_truck(self, vehicle_id: str) -> RouteView | None:
+        return next((r for r in self._routes if r.vehicle_id == vehicle_id), None)
+
+    def zone(self) -> tzinfo:
+        return self._zone
+
+    def select_stop(self, order_id: str) -> bool:
+        """Select the stop delivering ``order_id`` on its route, or the held order."""
+        route = next((r for r in self._routes if order_id in r.order_ids), None)
+        if route is None:
+            if self.held_view.select_order(order_id):
+                self.tabs.setCurrentWidget(self.held_view)
+                return True
+            return False
+        self.select_route(route.route_id)
+        self._select_stop_row(order_id)
+        return True
+
+    def current_stop_order(self) -> str | None:
+        """The first order of the selected stop, or ``None``."""
+        index = self.stop_table.selectionModel().currentIndex()
+        stop = self.stop_model.stop(index.row()) if index.isValid() else None
+        return stop.order_ids[0] if stop is not None and stop.order_ids else None
 
     def select_route(self, route_id: str | None) -> None:
         """Choose a route in the list (and so on the map); ``None`` or unknown: none."""
@@ -305,12 +335,72 @@ class PlanPanel(QWidget):
     def _lock_state(self) -> LockState:
         return self.locks.state if self.locks is not None else LockState()
 
-    def _apply_marks(self) -> None:
-        """Locked routes and kept orders in the route list, the stop table and on the map."""
+    # -- an edited plan, put in place piece by piece (see .live) ------------------------------
+
+    def set_plan(self, routes: Sequence[RouteView], held: Sequence[HeldView]) -> None:
+        """The routes and held orders the panel holds (the views are the caller's to update)."""
+        self._routes, self._held = tuple(routes), tuple(held)
+
+    @contextmanager
+    def updating(self) -> Iterator[None]:
+        """Selection changes inside do not move the map (it is redrawn afterwards)."""
+        self._updating, before = True, self._updating
+        try:
+            yield
+        finally:
+            self._updating = before
+
+    def show_stops(self, route: RouteView | None, *, keep_order: str | None = None) -> None:
+        """Show ``route``'s stops (``None``: none), the stop of ``keep_order`` selected."""
+        self._after_selection(route.route_id if route is not None else None)
+        if keep_order is not None:
+            self._select_stop_row(keep_order)
+
+    def update_tabs(self) -> None:
+        self._update_tabs()
+
+    def refresh_marks(self, *, map_too: bool) -> None:
+        """Locks, pins and amendments marked again (on the map too, after it was redrawn)."""
+        if map_too:
+            self._badged = False
+            self._apply_marks()
+            return
+        self._apply_list_marks()
+
+    def _select_stop_row(self, order_id: str) -> None:
+        row = self.stop_model.row_of_order(order_id)
+        if row is None:
+            return
+        selection = self.stop_table.selectionModel()
+        index = self.stop_model.index(row, 0)
+        selection.setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.stop_table.scrollTo(index)
+
+    def _on_problem_activated(self, vehicle_id: str, order_id: str) -> None:
+        if order_id and self.select_stop(order_id):
+            self.stop_table.setFocus()
+            return
+        route = self.route_of_truck(vehicle_id) if vehicle_id else None
+        if route is not None:
+            self.select_route(route.route_id)
+            self.route_table.setFocus()
+
+    # -- marks --------------------------------------------------------------------------------
+
+    def _apply_list_marks(self) -> None:
         state = self._lock_state()
         locked = frozenset(r.vehicle_id for r in self._routes if state.locked(r.vehicle_id))
         self.route_model.set_marks(lockable=state.editable, locked=locked, notes=self._amendments)
         self._apply_stop_marks(self._route(self.selected_route()))
+
+    def _apply_marks(self) -> None:
+        """Locked routes and kept orders in the route list, the stop table and on the map."""
+        self._apply_list_marks()
+        state = self._lock_state()
         if self.locks is None and not self._badged:
             return
         kept = [
@@ -354,6 +444,14 @@ class PlanPanel(QWidget):
 
     def _after_selection(self, route_id: str | None) -> None:
         route = self._route(route_id)
+        shown = self.stop_model.route()
+        # The same route after an edit keeps its column widths: nothing jumps under the cursor.
+        same = (
+            self._updating
+            and shown is not None
+            and route is not None
+            and shown.route_id == route.route_id
+        )
         self.stop_model.set_route(route, self._zone)
         self.stop_table.clearSpans()
         for row in self.stop_model.heading_rows():  # a trip's heading spans the table
@@ -366,11 +464,12 @@ class PlanPanel(QWidget):
             )
         else:
             self._apply_stop_marks(route)
-            self.stop_table.resizeColumnsToContents()
+            if not same:
+                self.stop_table.resizeColumnsToContents()
         self.alone_box.setEnabled(route is not None)
         if route is None and self.alone_box.isChecked():
             self.alone_box.setChecked(False)
-        elif route is not None and self.alone_box.isChecked():
+        elif route is not None and self.alone_box.isChecked() and not self._updating:
             self.map.show_only(route.route_id)
 
     def _caption(self, route: RouteView) -> str:
@@ -391,12 +490,13 @@ class PlanPanel(QWidget):
         route_id = (
             str(current.siblingAtColumn(0).data(ROUTE_ID_ROLE)) if current.isValid() else None
         )
-        self.map.select_route(route_id)
-        if self._badged:
-            refresh_badges(self.map)
+        if not self._updating:
+            self.map.select_route(route_id)
+            if self._badged:
+                refresh_badges(self.map)
         self._after_selection(route_id)
         if route_id is not None:
-            if self.tabs.currentIndex() != 0 and not self._syncing:
+            if self.tabs.currentIndex() != 0 and not (self._syncing or self._updating):
                 self.tabs.setCurrentIndex(0)
             self.route_selected.emit(route_id)
 

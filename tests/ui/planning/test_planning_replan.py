@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from senga_desktop.controllers.demo_data import seed_demo
 from senga_desktop.controllers.permissions import Actor
 from senga_desktop.controllers.plan_views import DecisionView, RouteView
 from senga_desktop.controllers.planning_day import Amendment
@@ -24,46 +22,18 @@ from senga_desktop.db.engine import Database
 from senga_desktop.db.models import Decision, Order, Route, Vehicle
 from senga_desktop.db.uow import unit_of_work
 from senga_desktop.domain import OrderStatus, RouteStatus, VehicleStatus
-from senga_desktop.ui.context import AppContext
 from senga_desktop.ui.pages.planning import PlanningPage
 from senga_desktop.ui.pages.planning.replan import HOW_TO_KEEP
-from senga_desktop.ui.tasks import SyncTaskRunner
 from senga_desktop.ui.widgets.plan_panel import PlanPanel
 from senga_desktop.ui.widgets.plan_panel.locks import LockState
 from senga_desktop.ui.widgets.plan_panel.marks import badges
 from senga_desktop.ui.widgets.plan_panel.models import LOCKED_ROLE, PINNED_ROLE
 from tests.factories import make_order
-from tests.ui.plan_support import big_view
-from tests.ui.support import isolate_qsettings, make_admin
-
-
-@pytest.fixture(autouse=True)
-def _settings(tmp_path: Any) -> None:
-    isolate_qsettings(tmp_path / "settings")
-
-
-@pytest.fixture
-def admin(database: Database) -> Actor:
-    return make_admin(database)
-
-
-@pytest.fixture
-def demo(database: Database, admin: Actor) -> Database:
-    seed_demo(database.sessions)
-    return database
+from tests.ui.plan_support import big_view, focused_page
 
 
 def _page(qtbot: QtBot, database: Database, actor: Actor) -> PlanningPage:
-    context = AppContext(runner=SyncTaskRunner(), database=database, actor=actor)
-    page = PlanningPage(context=context)
-    qtbot.addWidget(page)
-    page.resize(1400, 850)
-    with qtbot.waitActive(page):  # a real keyboard focus, for the shortcuts
-        page.show()
-        page.activateWindow()
-    page.activated()
-    page.policy_form.max_iterations.setValue(60)
-    return page
+    return focused_page(qtbot, database, actor, size=(1400, 850))
 
 
 def _plan(page: PlanningPage) -> DecisionView:

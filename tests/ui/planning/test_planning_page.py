@@ -4,13 +4,10 @@ what it says when nothing can be planned, and the last used parameters per user.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from senga_desktop.controllers.demo_data import seed_demo
 from senga_desktop.controllers.permissions import Actor
 from senga_desktop.controllers.planning_state import NO_ORDERS
 from senga_desktop.db.engine import Database
@@ -23,23 +20,7 @@ from senga_desktop.ui.pages.planning import PlanningPage
 from senga_desktop.ui.pages.planning.dialogs import StaleDialog
 from senga_desktop.ui.pages.planning.page import EMPTY_TEXT
 from senga_desktop.ui.tasks import BaseTaskRunner, SyncTaskRunner, TaskRunner
-from tests.ui.support import isolate_qsettings, make_admin, make_user
-
-
-@pytest.fixture(autouse=True)
-def _settings(tmp_path: Any) -> None:
-    isolate_qsettings(tmp_path / "settings")
-
-
-@pytest.fixture
-def admin(database: Database) -> Actor:
-    return make_admin(database)
-
-
-@pytest.fixture
-def demo(database: Database, admin: Actor) -> Database:
-    seed_demo(database.sessions)
-    return database
+from tests.ui.support import make_user
 
 
 def _page(
