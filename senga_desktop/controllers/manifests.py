@@ -321,38 +321,45 @@ def manifest_for_route(
     sessions: sessionmaker[Session], actor: Actor, route_id: str, *, now: datetime | None = None
 ) -> Manifest:
     """The driver's sheet of one committed route; NotFound or ValidationError with a sentence."""
-    with unit_of_work(sessions) as session:
-        who = _who(session, actor)
-        route = _route(session, route_id)
-        if route is None:
-            raise NotFound(f"There is no route {route_id.strip()}.")
-        return _route_manifest(session, who, route, now)
+    return _manifest_of(sessions, actor, route_id, routes=True, decisions=False, now=now)
 
 
 def manifest_for_decision(
     sessions: sessionmaker[Session], actor: Actor, decision_id: str, *, now: datetime | None = None
 ) -> Manifest:
     """Every route of a committed plan, a sheet each, in route order (cancelled ones left out)."""
-    with unit_of_work(sessions) as session:
-        who = _who(session, actor)
-        record = _decision(session, decision_id)
-        if record is None:
-            raise NotFound(f"There is no decision {decision_id.strip()}.")
-        return _decision_manifest(session, who, record, now)
+    return _manifest_of(sessions, actor, decision_id, routes=False, decisions=True, now=now)
 
 
 def manifest_for_id(
     sessions: sessionmaker[Session], actor: Actor, key: str, *, now: datetime | None = None
 ) -> Manifest:
     """A route's sheet if ``key`` is a route id, else a whole plan's if it is a decision id."""
+    return _manifest_of(sessions, actor, key, routes=True, decisions=True, now=now)
+
+
+def _manifest_of(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    key: str,
+    *,
+    routes: bool,
+    decisions: bool,
+    now: datetime | None,
+) -> Manifest:
+    """The manifest of the route or decision ``key`` names (looked up where asked)."""
     with unit_of_work(sessions) as session:
         who = _who(session, actor)
-        route = _route(session, key)
+        route = _route(session, key) if routes else None
         if route is not None:
             return _route_manifest(session, who, route, now)
-        record = _decision(session, key)
+        record = _decision(session, key) if decisions else None
         if record is not None:
             return _decision_manifest(session, who, record, now)
+        if not decisions:
+            raise NotFound(f"There is no route {key.strip()}.")
+        if not routes:
+            raise NotFound(f"There is no decision {key.strip()}.")
         raise NotFound(
             f"There is no route or decision {key.strip()!r}: give a route id "
             "(DEC-…-R01, as on the Routes screen) or a decision id (DEC-…)."

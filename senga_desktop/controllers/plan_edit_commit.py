@@ -56,7 +56,13 @@ from senga_desktop.engine.edits import PlanEdit, same_plan
 from senga_desktop.engine.evaluate import DraftRoute, Violation, ViolationCode
 from senga_desktop.errors import NotFound, StaleDataError, StorageUnavailable, ValidationError
 
-__all__ = ["UNSTORABLE", "commit_edited_plan", "violations_to_json", "write_edit_record"]
+__all__ = [
+    "UNSTORABLE",
+    "checked_edit",
+    "commit_edited_plan",
+    "violations_to_json",
+    "write_edit_record",
+]
 
 CENT = Decimal("0.01")
 #: What no confirmation makes storable: a plan naming orders or trucks the decision never saw,
@@ -94,12 +100,16 @@ def commit_edited_plan(
     truck changed since the decision was made or another desktop committed first.
     """
     started = time.perf_counter()
-    drafts, edits = tuple(drafts), tuple(edits)
-    with unit_of_work(sessions) as session:
-        authorize(session, actor, Permission.PLAN_COMMIT)
-        context = read_edit_context(session, decision_id)
-    editor = PlanEditor(context)
-    plan = _checked(editor, drafts, edits, accept_violations)
+    edits = tuple(edits)
+    editor, plan = checked_edit(
+        sessions,
+        actor,
+        decision_id,
+        drafts=drafts,
+        edits=edits,
+        permission=Permission.PLAN_COMMIT,
+        accept_violations=accept_violations,
+    )
     if not plan.changed:
         commit_decision(sessions, actor, decision_id)
         return decision_view(sessions, actor, decision_id)
@@ -217,6 +227,25 @@ def _base_open_routes(session: Session, base: Decision) -> list[Route]:
         keys=[base.decision_id],
         details=[f"decision {base.decision_id} was committed as {edited[0]}"],
     )
+
+
+def checked_edit(
+    sessions: sessionmaker[Session],
+    actor: Actor,
+    decision_id: str,
+    *,
+    drafts: Iterable[DraftRoute],
+    edits: tuple[PlanEdit, ...],
+    permission: Permission,
+    accept_violations: bool,
+) -> tuple[PlanEditor, EditedPlan]:
+    """The editor of proposed decision ``decision_id`` (read under ``permission``) and its
+    evaluation of ``drafts``, checked as :func:`_checked` checks them."""
+    with unit_of_work(sessions) as session:
+        authorize(session, actor, permission)
+        context = read_edit_context(session, decision_id)
+    editor = PlanEditor(context)
+    return editor, _checked(editor, tuple(drafts), edits, accept_violations)
 
 
 def write_edit_record(

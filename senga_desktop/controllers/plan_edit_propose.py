@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from senga_desktop.controllers import audit
 from senga_desktop.controllers.permissions import Actor, Permission, authorize
-from senga_desktop.controllers.plan_edit_commit import _checked, write_edit_record
-from senga_desktop.controllers.plan_editing import EditedPlan, PlanEditor, read_edit_context
+from senga_desktop.controllers.plan_edit_commit import checked_edit, write_edit_record
+from senga_desktop.controllers.plan_editing import EditedPlan, PlanEditor
 from senga_desktop.controllers.plan_views import DecisionView
 from senga_desktop.controllers.planning_views import build_decision_view, decision_view
 from senga_desktop.db.models import Decision
@@ -54,12 +54,16 @@ def propose_edited_plan(
     drafts name orders or trucks the decision never saw.
     """
     started = time.perf_counter()
-    drafts, edits = tuple(drafts), tuple(edits)
-    with unit_of_work(sessions) as session:
-        authorize(session, actor, Permission.PLAN_RUN)
-        context = read_edit_context(session, decision_id)
-    editor = PlanEditor(context)
-    plan = _checked(editor, drafts, edits, True)
+    edits = tuple(edits)
+    editor, plan = checked_edit(
+        sessions,
+        actor,
+        decision_id,
+        drafts=drafts,
+        edits=edits,
+        permission=Permission.PLAN_RUN,
+        accept_violations=True,
+    )
     if not plan.changed:
         return decision_view(sessions, actor, decision_id)
     with unit_of_work(sessions) as session:
