@@ -25,7 +25,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 
 from senga_desktop.controllers import audit
 from senga_desktop.controllers.permissions import Actor, Permission, authorize
@@ -41,8 +40,8 @@ from senga_desktop.controllers.planning_records import routes_from_plan
 from senga_desktop.controllers.planning_stale import (
     Change,
     committed_elsewhere,
+    conflicts_explained,
     depot_clock,
-    explain_conflict,
     find_changes,
     lock_rows,
     refusal,
@@ -54,7 +53,7 @@ from senga_desktop.db.uow import unit_of_work
 from senga_desktop.domain import DecisionType, RouteStatus
 from senga_desktop.engine.edits import PlanEdit, same_plan
 from senga_desktop.engine.evaluate import DraftRoute, Violation, ViolationCode
-from senga_desktop.errors import NotFound, StaleDataError, StorageUnavailable, ValidationError
+from senga_desktop.errors import NotFound, StaleDataError, ValidationError
 
 __all__ = [
     "UNSTORABLE",
@@ -113,24 +112,19 @@ def commit_edited_plan(
     if not plan.changed:
         commit_decision(sessions, actor, decision_id)
         return decision_view(sessions, actor, decision_id)
-    try:
-        with unit_of_work(sessions) as session:
-            take_write_lock(session, decision_id)
-            authorize(session, actor, Permission.PLAN_COMMIT)
-            record = _store(session, actor, editor=editor, plan=plan, edits=edits, started=started)
-            return build_decision_view(session, record)
-    except (OrmStaleDataError, StorageUnavailable) as exc:
-        explained = explain_conflict(sessions, decision_id)
-        if explained is not None:
-            raise explained from exc
-        if isinstance(exc, StorageUnavailable):
-            raise
-        raise StaleDataError(
-            f"The edited plan of decision {decision_id} was not committed: another desktop "
-            "changed its orders or trucks at the same moment. Nothing was written. Open the "
-            "decision again and retry.",
-            keys=[decision_id],
-        ) from exc
+    conflict = (
+        f"The edited plan of decision {decision_id} was not committed: another desktop "
+        "changed its orders or trucks at the same moment. Nothing was written. Open the "
+        "decision again and retry."
+    )
+    with (
+        conflicts_explained(sessions, decision_id, otherwise=conflict),
+        unit_of_work(sessions) as session,
+    ):
+        take_write_lock(session, decision_id)
+        authorize(session, actor, Permission.PLAN_COMMIT)
+        record = _store(session, actor, editor=editor, plan=plan, edits=edits, started=started)
+        return build_decision_view(session, record)
 
 
 def _checked(

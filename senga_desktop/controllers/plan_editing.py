@@ -37,9 +37,9 @@ from senga_desktop.controllers.permissions import Actor, Permission, authorize
 from senga_desktop.controllers.plan_edit_views import PlanViews
 from senga_desktop.controllers.plan_views import DecisionView
 from senga_desktop.controllers.planning_state import StateSnapshot
-from senga_desktop.controllers.planning_views import build_decision_view, totals_of
+from senga_desktop.controllers.planning_views import build_decision_view, load_decision, totals_of
 from senga_desktop.controllers.planning_warm import replan_from_json
-from senga_desktop.db.models import Customer, Decision, Order
+from senga_desktop.db.models import Customer, Order
 from senga_desktop.db.uow import unit_of_work
 from senga_desktop.domain import PolicyName
 from senga_desktop.engine import edits
@@ -49,7 +49,7 @@ from senga_desktop.engine.policies import CFAPolicy, DLAPolicy, make_policy
 from senga_desktop.engine.problem import RoutingProblem
 from senga_desktop.engine.state import PlanningState
 from senga_desktop.engine.travel import GreatCircleTravel
-from senga_desktop.errors import NotFound, ValidationError
+from senga_desktop.errors import ValidationError
 
 __all__ = [
     "EditContext",
@@ -132,17 +132,10 @@ class EditContext:
         return self.snapshot.state
 
 
-def _load(session: Session, decision_id: str) -> Decision:
-    record = session.scalars(select(Decision).where(Decision.decision_id == decision_id)).first()
-    if record is None:
-        raise NotFound(f"There is no decision {decision_id}.")
-    return record
-
-
 def read_edit_context(session: Session, decision_id: str) -> EditContext:
     """Everything an editing session needs, inside the caller's unit of work; ``ValidationError``
     in words unless the decision is a proposal (committed and discarded ones cannot be edited)."""
-    record = _load(session, decision_id)
+    record = load_decision(session, decision_id)
     stored = build_decision_view(session, record)
     if stored.status == "committed":
         edited = f" as {stored.base_decision_id}'s edit" if stored.manual_edit else ""

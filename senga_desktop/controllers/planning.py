@@ -25,9 +25,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 
 from senga_desktop.controllers import audit
 from senga_desktop.controllers.order_status import change_status
@@ -45,7 +43,7 @@ from senga_desktop.controllers.planning_records import (
 )
 from senga_desktop.controllers.planning_stale import (
     committed_elsewhere,
-    explain_conflict,
+    conflicts_explained,
     find_changes,
     lock_rows,
     refusal,
@@ -57,6 +55,7 @@ from senga_desktop.controllers.planning_state import (
     check_plannable,
     read_state,
 )
+from senga_desktop.controllers.planning_views import load_decision
 from senga_desktop.controllers.planning_warm import Replan, prepare_replan, replan_from_json
 from senga_desktop.db.models import Decision, Order, Route, Vehicle
 from senga_desktop.db.uow import unit_of_work
@@ -65,7 +64,7 @@ from senga_desktop.engine.locks import decide_locked
 from senga_desktop.engine.parallel import default_workers
 from senga_desktop.engine.policies import make_policy
 from senga_desktop.engine.problem import CancelToken, ProgressCallback
-from senga_desktop.errors import NotFound, StaleDataError, StorageUnavailable, ValidationError
+from senga_desktop.errors import ValidationError
 
 __all__ = [
     "DecisionSummary",
@@ -233,19 +232,12 @@ def _replan_details(replan: Replan) -> dict[str, Any]:
     return details
 
 
-def _load(session: Session, decision_id: str) -> Decision:
-    record = session.scalars(select(Decision).where(Decision.decision_id == decision_id)).first()
-    if record is None:
-        raise NotFound(f"There is no decision {decision_id}.")
-    return record
-
-
 def get_decision(
     sessions: sessionmaker[Session], actor: Actor, decision_id: str
 ) -> DecisionSummary:
     with unit_of_work(sessions) as session:
         authorize(session, actor, Permission.PLAN_RUN)
-        record = _load(session, decision_id)
+        record = load_decision(session, decision_id)
         return summarise(record, list(record.routes))
 
 
@@ -266,39 +258,33 @@ def commit_decision(
     :class:`StaleDataError` says what changed — whether that is seen before writing or only at
     the database (another desktop committing at the same moment): the transaction is rolled
     back and what changed is read afresh (:mod:`~senga_desktop.controllers.planning_stale`)."""
-    try:
-        with unit_of_work(sessions) as session:
-            take_write_lock(session, decision_id)
-            authorize(session, actor, Permission.PLAN_COMMIT)
-            record = _load(session, decision_id)
-            routes = _open_routes(record)
-            orders, vehicles = lock_rows(session, routes)
-            # Another desktop may have committed this very decision while we waited for the
-            # locks: read the flag afresh now that nobody else can commit it.
-            session.refresh(record, ["committed", "committed_at"])
-            if record.committed:
-                raise committed_elsewhere(session, record)
-            plain, amend = split_extensions(record, routes)
-            changes = find_changes(session, record.state_snapshot, plain, orders, vehicles)
-            changes += extension_changes(session, record.state_snapshot, amend, orders)
-            if changes:
-                raise refusal(session, decision_id, changes)
-            make_routes_real(session, actor, record, plain, orders)
-            amend_routes(session, actor, record, amend, orders)
-            session.flush()
-            summary = summarise(record, list(record.routes))
-    except (OrmStaleDataError, StorageUnavailable) as exc:
-        explained = explain_conflict(sessions, decision_id)
-        if explained is not None:
-            raise explained from exc
-        if isinstance(exc, StorageUnavailable):
-            raise
-        raise StaleDataError(
-            f"Decision {decision_id} was not committed: another desktop changed its routes at "
-            "the same moment. Nothing was written. Open the decision again and retry.",
-            keys=[decision_id],
-        ) from exc
-    return summary
+    conflict = (
+        f"Decision {decision_id} was not committed: another desktop changed its routes at "
+        "the same moment. Nothing was written. Open the decision again and retry."
+    )
+    with (
+        conflicts_explained(sessions, decision_id, otherwise=conflict),
+        unit_of_work(sessions) as session,
+    ):
+        take_write_lock(session, decision_id)
+        authorize(session, actor, Permission.PLAN_COMMIT)
+        record = load_decision(session, decision_id)
+        routes = _open_routes(record)
+        orders, vehicles = lock_rows(session, routes)
+        # Another desktop may have committed this very decision while we waited for the
+        # locks: read the flag afresh now that nobody else can commit it.
+        session.refresh(record, ["committed", "committed_at"])
+        if record.committed:
+            raise committed_elsewhere(session, record)
+        plain, amend = split_extensions(record, routes)
+        changes = find_changes(session, record.state_snapshot, plain, orders, vehicles)
+        changes += extension_changes(session, record.state_snapshot, amend, orders)
+        if changes:
+            raise refusal(session, decision_id, changes)
+        make_routes_real(session, actor, record, plain, orders)
+        amend_routes(session, actor, record, amend, orders)
+        session.flush()
+        return summarise(record, list(record.routes))
 
 
 def make_routes_real(
@@ -334,23 +320,19 @@ def discard_decision(
 ) -> DecisionSummary:
     """Set the proposal aside; the decision stays as an audit record. Committed or discarded
     elsewhere at the same moment: a readable :class:`StaleDataError` says by whom and when."""
-    try:
-        with unit_of_work(sessions) as session:
-            take_write_lock(session, decision_id)
-            authorize(session, actor, Permission.PLAN_RUN)
-            record = _load(session, decision_id)
-            for route in _open_routes(record):
-                route.status = RouteStatus.DISCARDED
-            audit.record_by(session, actor, "decision.discarded", entity_type="decision",
-                            entity_id=decision_id)  # fmt: skip
-            session.flush()
-            summary = summarise(record, list(record.routes))
-    except (OrmStaleDataError, StorageUnavailable) as exc:
-        explained = explain_conflict(sessions, decision_id, doing="discarding")
-        if explained is not None:
-            raise explained from exc
-        raise
-    return summary
+    with (
+        conflicts_explained(sessions, decision_id, doing="discarding"),
+        unit_of_work(sessions) as session,
+    ):
+        take_write_lock(session, decision_id)
+        authorize(session, actor, Permission.PLAN_RUN)
+        record = load_decision(session, decision_id)
+        for route in _open_routes(record):
+            route.status = RouteStatus.DISCARDED
+        audit.record_by(session, actor, "decision.discarded", entity_type="decision",
+                        entity_id=decision_id)  # fmt: skip
+        session.flush()
+        return summarise(record, list(record.routes))
 
 
 @dataclass(frozen=True)
@@ -372,7 +354,7 @@ def replay_decision(
     """Run the stored policy again on the stored state and seed, for the same iterations."""
     with unit_of_work(sessions) as session:
         authorize(session, actor, Permission.PLAN_RUN)
-        record = _load(session, decision_id)
+        record = load_decision(session, decision_id)
         document: dict[str, Any] = dict(record.state_snapshot)
         stored = tuple(
             (r.vehicle.vehicle_id, tuple(r.order_ids))

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from senga_desktop.controllers.permissions import Actor, Permission, authorize
 from senga_desktop.controllers.planning_amend import extensions
+from senga_desktop.controllers.planning_views import load_decision
 from senga_desktop.db.models import Decision, Route
 from senga_desktop.db.uow import unit_of_work
 from senga_desktop.domain import RouteStatus
-from senga_desktop.errors import NotFound
 
 __all__ = ["Amendment", "CommittedRoute", "DayStatus", "added_counts", "amendments", "day_status"]
 
@@ -118,14 +118,8 @@ def amendments(
     """The routes of ``decision_id`` that amend a committed route (none for most decisions)."""
     with unit_of_work(sessions) as session:
         authorize(session, actor, Permission.PLAN_RUN)
-        record = session.scalars(
-            select(Decision)
-            .where(Decision.decision_id == decision_id)
-            .options(selectinload(Decision.routes).selectinload(Route.stops))
-        ).first()
-        if record is None:
-            raise NotFound(f"There is no decision {decision_id}.")
-        return _amendments(session, record)
+        stops = selectinload(Decision.routes).selectinload(Route.stops)
+        return _amendments(session, load_decision(session, decision_id, stops))
 
 
 def _amendments(session: Session, record: Decision) -> tuple[Amendment, ...]:

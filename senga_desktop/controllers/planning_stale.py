@@ -15,7 +15,8 @@ so every way a concurrent change can surface ends in the same readable refusal.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 
 from senga_desktop.controllers.permissions import COMMAND_LINE
 from senga_desktop.controllers.planning_state import STATUS_WORDS
@@ -30,7 +32,7 @@ from senga_desktop.controllers.settings import read_general
 from senga_desktop.db.models import AuditLog, Decision, Order, Route, Vehicle
 from senga_desktop.db.uow import unit_of_work
 from senga_desktop.domain import OrderStatus, RouteStatus, VehicleStatus
-from senga_desktop.errors import StaleDataError
+from senga_desktop.errors import StaleDataError, StorageUnavailable
 
 __all__ = [
     "Change",
@@ -356,6 +358,29 @@ def committed_elsewhere(
         keys=[decision_id],
         details=[f"decision {decision_id} was committed by {who}"],
     )
+
+
+@contextmanager
+def conflicts_explained(
+    sessions: sessionmaker[Session],
+    decision_id: str,
+    *,
+    doing: str = "committing",
+    otherwise: str | None = None,
+) -> Iterator[None]:
+    """Around a commit's (or discard's: ``doing``) unit of work: a failure at the database
+    (another desktop at the same moment) becomes the readable refusal of
+    :func:`explain_conflict`; when nothing the decision uses changed, a row conflict becomes a
+    :class:`StaleDataError` saying ``otherwise`` (without it, the failure stands)."""
+    try:
+        yield
+    except (OrmStaleDataError, StorageUnavailable) as exc:
+        explained = explain_conflict(sessions, decision_id, doing=doing)
+        if explained is not None:
+            raise explained from exc
+        if otherwise is None or isinstance(exc, StorageUnavailable):
+            raise
+        raise StaleDataError(otherwise, keys=[decision_id]) from exc
 
 
 def explain_conflict(

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.base import ExecutableOption
 
 from senga_desktop.controllers.permissions import Actor, Permission, authorize
 from senga_desktop.controllers.plan_views import (
@@ -129,10 +130,16 @@ def _held(
     return tuple(views)
 
 
-def _load(session: Session, decision_id: str) -> Decision:
-    record = session.scalars(select(Decision).where(Decision.decision_id == decision_id)).first()
+def load_decision(
+    session: Session, decision_id: str, *options: ExecutableOption, purpose: str = ""
+) -> Decision:
+    """The decision ``decision_id`` in ``session``, loaded with ``options``; NotFound, in words
+    ("There is no decision D-… to start from": ``purpose``), if there is none."""
+    record = session.scalars(
+        select(Decision).where(Decision.decision_id == decision_id).options(*options)
+    ).first()
     if record is None:
-        raise NotFound(f"There is no decision {decision_id}.")
+        raise NotFound(f"There is no decision {decision_id}{purpose}.")
     return record
 
 
@@ -218,7 +225,7 @@ def decision_view(sessions: sessionmaker[Session], actor: Actor, decision_id: st
     """One decision with its totals, routes, stops and held orders; NotFound if there is none."""
     with unit_of_work(sessions) as session:
         authorize(session, actor, Permission.PLAN_RUN)
-        return build_decision_view(session, _load(session, decision_id))
+        return build_decision_view(session, load_decision(session, decision_id))
 
 
 @dataclass(frozen=True, slots=True)

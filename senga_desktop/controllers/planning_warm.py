@@ -32,13 +32,14 @@ from senga_desktop.controllers.planning_state import (
     _truck_state,
     speed_for_capacity,
 )
+from senga_desktop.controllers.planning_views import load_decision
 from senga_desktop.controllers.settings_trips import read_trips
 from senga_desktop.db.models import Decision, Order, Route, Vehicle
 from senga_desktop.domain import OrderStatus, RouteStatus
 from senga_desktop.engine.locks import PlanLocks, check_locks
 from senga_desktop.engine.plan import Plan, PlannedReload, PlannedRoute, PlannedStop
 from senga_desktop.engine.state import OrderState, PlanningState
-from senga_desktop.errors import NotFound, ValidationError
+from senga_desktop.errors import ValidationError
 
 __all__ = [
     "Replan",
@@ -136,13 +137,8 @@ def prepare_replan(
 
 
 def _base_routes(session: Session, decision_id: str, state: PlanningState) -> list[PlannedRoute]:
-    record = session.scalars(
-        select(Decision)
-        .where(Decision.decision_id == decision_id)
-        .options(selectinload(Decision.routes).selectinload(Route.stops))
-    ).first()
-    if record is None:
-        raise NotFound(f"There is no decision {decision_id} to start from.")
+    stops = selectinload(Decision.routes).selectinload(Route.stops)
+    record = load_decision(session, decision_id, stops, purpose=" to start from")
     rows = [r for r in record.routes if r.status is not RouteStatus.CANCELLED]
     return [planned_route(r, _weights(session, r, state)) for r in sorted(rows, key=_route_key)]
 

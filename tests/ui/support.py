@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
-from senga_desktop.controllers import auth, users
+from senga_desktop.controllers import auth, planning, users
+from senga_desktop.controllers.demo_data import seed_demo
 from senga_desktop.controllers.permissions import Actor
 from senga_desktop.db.engine import Database
 from senga_desktop.domain import Role
@@ -25,6 +27,17 @@ def isolate_qsettings(folder: Path) -> None:
 
 def make_admin(database: Database) -> Actor:
     return auth.create_first_admin(database.sessions, "amina", ADMIN_PASSWORD)
+
+
+def committed_demo(
+    database: Database, request: planning.PlanRequest, *, now: datetime
+) -> tuple[Actor, planning.DecisionSummary]:
+    """The demo depot seeded at ``now``, planned with ``request`` and committed by an admin."""
+    admin = make_admin(database)
+    seed_demo(database.sessions, now=now)
+    summary = planning.plan(database.sessions, admin, request)
+    planning.commit_decision(database.sessions, admin, summary.decision_id)
+    return admin, summary
 
 
 def make_user(database: Database, admin: Actor, name: str, role: Role = Role.USER) -> Actor:

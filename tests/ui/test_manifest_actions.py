@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
 from senga_desktop.controllers import planning, routes
-from senga_desktop.controllers.demo_data import seed_demo
 from senga_desktop.controllers.permissions import Actor
 from senga_desktop.controllers.plan_views import RouteView
 from senga_desktop.db.engine import Database
@@ -29,7 +28,7 @@ from senga_desktop.ui.tasks import SyncTaskRunner
 from senga_desktop.ui.widgets import manifest_actions
 from senga_desktop.ui.widgets.manifest_actions import FOLDER_KEY
 from tests.pdf_support import TABLE_START, assert_in_order, flat, pdf_pages
-from tests.ui.support import isolate_qsettings, make_admin
+from tests.ui.support import committed_demo, isolate_qsettings
 
 NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 QUICK = planning.PlanRequest(policy=PolicyName.CFA, seed=3, time_limit=None, max_iterations=100)
@@ -45,10 +44,7 @@ def _qsettings(tmp_path: Path) -> None:
 @pytest.fixture
 def committed(database: Database) -> tuple[Database, Actor, str]:
     """The demo depot with one committed decision, its first customer spelled with accents."""
-    admin = make_admin(database)
-    seed_demo(database.sessions, now=NOW)
-    summary = planning.plan(database.sessions, admin, QUICK)
-    planning.commit_decision(database.sessions, admin, summary.decision_id)
+    admin, summary = committed_demo(database, QUICK, now=NOW)
     with unit_of_work(database.sessions) as session:
         first = summary.routes[0].stops[0].order_ids[0]
         customer = select(Order.customer_id).where(Order.order_id == first).scalar_subquery()

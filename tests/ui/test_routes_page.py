@@ -10,7 +10,6 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from senga_desktop.controllers import orders, planning
-from senga_desktop.controllers.demo_data import seed_demo
 from senga_desktop.controllers.permissions import Actor
 from senga_desktop.controllers.plan_views import RouteRow
 from senga_desktop.db.engine import Database
@@ -19,7 +18,7 @@ from senga_desktop.ui.context import AppContext
 from senga_desktop.ui.pages.routes import RoutesPage
 from senga_desktop.ui.pages.routes.routes_model import RouteColumn
 from senga_desktop.ui.tasks import SyncTaskRunner
-from tests.ui.support import isolate_qsettings, make_admin, make_user
+from tests.ui.support import committed_demo, isolate_qsettings, make_admin, make_user
 
 NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 QUICK = planning.PlanRequest(policy=PolicyName.CFA, seed=3, time_limit=None, max_iterations=100)
@@ -33,10 +32,7 @@ def _qsettings(tmp_path: Path) -> None:
 @pytest.fixture
 def committed(database: Database) -> tuple[Database, Actor, str]:
     """The demo depot with one committed decision; the admin and its id."""
-    admin = make_admin(database)
-    seed_demo(database.sessions, now=NOW)
-    summary = planning.plan(database.sessions, admin, QUICK)
-    planning.commit_decision(database.sessions, admin, summary.decision_id)
+    admin, summary = committed_demo(database, QUICK, now=NOW)
     return database, admin, summary.decision_id
 
 
