@@ -129,6 +129,9 @@ class MapView(QWidget):
         self._lines = RouteLayerItem()
         self._scene.addItem(self._lines)
         self._canvas = MapCanvas(self, self._scene)
+        # The view must go before its scene: a scene deleted first (as the map's first child)
+        # detaches from a view still alive, which re-lays out its labels, already deleted.
+        self._scene.setParent(self._canvas)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._canvas)
