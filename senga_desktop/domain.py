@@ -69,6 +69,32 @@ class StopType(StrEnum):
     DELIVERY = "delivery"
 
 
+class StopResult(StrEnum):
+    """What happened at a stop of a route being executed."""
+
+    DELIVERED = "delivered"
+    DELIVERED_LATE = "delivered_late"
+    FAILED = "failed"
+
+
+class FailureReason(StrEnum):
+    """Why a delivery failed (the list a dispatcher picks from)."""
+
+    CUSTOMER_ABSENT = "customer_absent"
+    REFUSED = "refused"
+    DAMAGED = "damaged"
+    ROAD_CLOSED = "road_closed"
+    OTHER = "other"  # a note says what
+
+
+class LearningStatus(StrEnum):
+    """Whether the engine has learned from an outcome yet, and if not, why not."""
+
+    PENDING = "pending"  # recorded, not yet folded into the belief
+    USED = "used"  # folded into the belief version ``belief_version``
+    FLAGGED = "flagged"  # implausible against the belief (e.g. a 10x distance typo): not used
+
+
 class DecisionType(StrEnum):
     PLANNING = "planning"
     REPLANNING = "replanning"

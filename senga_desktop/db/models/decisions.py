@@ -6,12 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false, func, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from senga_desktop.db.base import Base
 from senga_desktop.db.types import JSONDoc, UTCDateTime, money, quantity, str_enum
-from senga_desktop.domain import DecisionType, PolicyName
+from senga_desktop.domain import DecisionType, LearningStatus, PolicyName
 
 if TYPE_CHECKING:
     from senga_desktop.db.models.routes import Route
@@ -58,6 +58,10 @@ class Decision(Base):
     edits: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONDoc, default=list, server_default=text("'[]'")
     )
+    # The version of the learned belief (table ``beliefs``) the state was read with; NULL before
+    # revision 0010 or when nothing had been learned yet (the defaults). The numbers themselves
+    # are in ``state_snapshot``, so a replay uses them whatever was learned since.
+    belief_version: Mapped[int | None]
 
     routes: Mapped[list[Route]] = relationship(back_populates="decision", passive_deletes=True)
     outcomes: Mapped[list[OperationalOutcome]] = relationship(
@@ -108,6 +112,14 @@ class OperationalOutcome(Base):
     recorded_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), server_default=func.current_timestamp()
     )
+    # Learning: whether the outcome has been folded into the belief, into which version, and
+    # why not when it was flagged (a sentence).
+    learning_status: Mapped[LearningStatus] = mapped_column(
+        str_enum(LearningStatus, "learning_status"),
+        server_default=LearningStatus.PENDING.value,
+    )
+    learning_note: Mapped[str | None] = mapped_column(Text)
+    belief_version: Mapped[int | None]
 
     route: Mapped[Route] = relationship(back_populates="outcomes")
     decision: Mapped[Decision | None] = relationship(back_populates="outcomes")
@@ -120,7 +132,33 @@ class OperationalOutcome(Base):
             "on_time_deliveries >= 0 AND late_deliveries >= 0 AND failed_deliveries >= 0",
             name="counts_not_negative",
         ),
-        Index("ix_operational_outcomes_route", "route_id"),
+        # One outcome per route: a second is refused by the database too.
+        Index("ix_operational_outcomes_route", "route_id", unique=True),
+        Index("ix_operational_outcomes_learning", "learning_status", "id"),
         Index("ix_operational_outcomes_decision", "decision_id"),
         Index("ix_operational_outcomes_recorded", "recorded_at"),
     )
+
+
+class BeliefVersion(Base):
+    """One version of what the engine has learned (engine/learning), in order.
+
+    ``state`` is the estimator's JSON document; ``last_outcome_id`` the highest
+    ``operational_outcomes.id`` folded into it, so learning resumes where it stopped. A new
+    version is written whenever outcomes are folded in or a manager resets an estimate; older
+    versions are kept (decisions name the version they used).
+    """
+
+    __tablename__ = "beliefs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    state: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    last_outcome_id: Mapped[int | None]
+    change: Mapped[str] = mapped_column(Text)  # what made this version, in words
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), server_default=func.current_timestamp()
+    )
+
+    __table_args__ = (CheckConstraint("version >= 1", name="version_positive"),)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from senga_desktop.db.base import Base, TimestampMixin, VersionedMixin
 from senga_desktop.db.types import JSONDoc, UTCDateTime, money, quantity, str_enum
-from senga_desktop.domain import RouteStatus, StopType
+from senga_desktop.domain import FailureReason, RouteStatus, StopResult, StopType
 
 if TYPE_CHECKING:
     from senga_desktop.db.models.decisions import Decision, OperationalOutcome
@@ -43,6 +43,15 @@ class Route(VersionedMixin, TimestampMixin, Base):
     actual_distance_km: Mapped[Decimal | None] = mapped_column(quantity())
     actual_duration_minutes: Mapped[int | None]
     actual_cost_kes: Mapped[Decimal | None] = mapped_column(money())
+    # What the dispatcher records while the route runs (issue 15); saved as entered, so a half
+    # recorded route can be resumed. The outcome row is written when the route is completed.
+    departure_odometer_km: Mapped[Decimal | None] = mapped_column(quantity())
+    return_odometer_km: Mapped[Decimal | None] = mapped_column(quantity())
+    fuel_litres: Mapped[Decimal | None] = mapped_column(quantity())
+    fuel_cost_kes: Mapped[Decimal | None] = mapped_column(money())
+    tolls_kes: Mapped[Decimal | None] = mapped_column(money())
+    other_costs_kes: Mapped[Decimal | None] = mapped_column(money())
+    execution_notes: Mapped[str | None] = mapped_column(Text)
     # Set when something happened to a committed route that a dispatcher must look at, e.g. its
     # truck was sent to maintenance; cleared when they have dealt with it.
     attention_reason: Mapped[str | None] = mapped_column(Text)
@@ -97,6 +106,11 @@ class RouteStop(Base):
     estimated_departure: Mapped[datetime | None] = mapped_column(UTCDateTime())
     actual_arrival: Mapped[datetime | None] = mapped_column(UTCDateTime())
     actual_departure: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    result: Mapped[StopResult | None] = mapped_column(str_enum(StopResult, "stop_result"))
+    failure_reason: Mapped[FailureReason | None] = mapped_column(
+        str_enum(FailureReason, "failure_reason")
+    )
+    result_note: Mapped[str | None] = mapped_column(Text)
 
     route: Mapped[Route] = relationship(back_populates="stops")
 
@@ -108,5 +122,8 @@ class RouteStop(Base):
             "estimated_departure IS NULL OR estimated_arrival IS NULL"
             " OR estimated_departure >= estimated_arrival",
             name="estimated_times_ordered",
+        ),
+        CheckConstraint(
+            "failure_reason IS NULL OR result = 'failed'", name="failure_reason_only_if_failed"
         ),
     )
