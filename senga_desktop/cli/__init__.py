@@ -65,6 +65,7 @@ def _register() -> None:
         fleet_commands,
         import_commands,
         manifest_command,
+        outcomes_commands,
         plan_command,
         solve_command,
         user_commands,
@@ -79,6 +80,7 @@ def _register() -> None:
     cli.add_command(plan_command.plan)
     cli.add_command(manifest_command.manifest)
     cli.add_command(solve_command.solve)
+    cli.add_command(outcomes_commands.outcomes)
 
 
 _register()

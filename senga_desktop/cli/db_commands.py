@@ -85,10 +85,11 @@ def seed(demo: bool) -> None:
     from senga_desktop.controllers.demo_data import seed_demo
 
     database = state().open()
-    report = seed_demo(database.sessions)
+    report = seed_demo(database.sessions, history=True)
     click.echo(
-        f"Demo depot: added {report.customers_added} customers, {report.vehicles_added} trucks "
-        f"and {report.orders_added} orders."
+        f"Demo depot: added {report.customers_added} customers, {report.vehicles_added} trucks, "
+        f"{report.orders_added} orders and {report.history_routes_added} completed routes of the "
+        "last four weeks (the engine has learned from them)."
     )
     click.echo(
         f"The database now holds {report.customers_total} customers, {report.vehicles_total} "

@@ -246,6 +246,7 @@ class DemoSeedReport:
     customers_total: int
     vehicles_total: int
     orders_total: int
+    history_routes_added: int = 0
 
 
 def build_demo_data(now: datetime) -> DemoData:
@@ -278,7 +279,7 @@ def build_demo_data(now: datetime) -> DemoData:
         if priority is Priority.URGENT and not next_day:
             priority = Priority.HIGH  # "urgent" is for the next delivery day, not the one after
         handling = list(profile.handling) if rng.random() < profile.handling_share else []
-        destination = _destination(rng, town)
+        destination = street_address(rng, town)
         km = ROAD_FACTOR * haversine_km(
             DEMO_DEPOT.lat, DEMO_DEPOT.lon, destination["lat"], destination["lon"]
         )
@@ -347,7 +348,7 @@ def _vehicle_columns(truck: TruckSpec, now: datetime) -> dict[str, Any]:
     }
 
 
-def _destination(rng: random.Random, town_name: str) -> dict[str, Any]:
+def street_address(rng: random.Random, town_name: str) -> dict[str, Any]:
     """A street address in the town and its centre moved up to :data:`JITTER_KM` away."""
     town = load_gazetteer().get(town_name)
     assert town is not None, town_name  # DESTINATIONS names gazetteer towns only
@@ -464,13 +465,17 @@ def _exceptions(now: datetime, customers: list[str]) -> dict[str, dict[str, Any]
     return orders
 
 
-def seed_demo(sessions: sessionmaker[Session], *, now: datetime | None = None) -> DemoSeedReport:
+def seed_demo(
+    sessions: sessionmaker[Session], *, now: datetime | None = None, history: bool = False
+) -> DemoSeedReport:
     """Write the demo depot's customers, trucks and orders, skipping business keys present.
 
     ``now`` (timezone-aware, default the current time) anchors the trucks' availability and the
-    orders' time windows.
+    orders' time windows. ``history`` adds the last four weeks' completed routes with their
+    outcomes (:mod:`~senga_desktop.controllers.demo_history`) and lets the engine learn from them.
     """
-    data = build_demo_data(now if now is not None else datetime.now(UTC))
+    now = now if now is not None else datetime.now(UTC)
+    data = build_demo_data(now)
     with unit_of_work(sessions) as session:
         customers_added = _add_missing(session, Customer, "customer_id", data.customers)
         vehicles_added = _add_missing(session, Vehicle, "vehicle_id", data.vehicles)
@@ -485,11 +490,24 @@ def seed_demo(sessions: sessionmaker[Session], *, now: datetime | None = None) -
             orders[key] = fields
         orders_added = _add_missing(session, Order, "order_id", orders)
         session.flush()
-        totals = [
+        routes_added = 0
+        if history:
+            # Imported here: the history is built from this module's customers and trucks.
+            from senga_desktop.controllers.demo_history import seed_history
+
+            routes_added = seed_history(session, now=now)
+        customers, vehicles, orders_total = (
             session.scalar(select(func.count()).select_from(model)) or 0
             for model in (Customer, Vehicle, Order)
-        ]
-    report = DemoSeedReport(customers_added, vehicles_added, orders_added, *totals)
+        )
+    if routes_added:
+        from senga_desktop.controllers.learning import fold_outcomes
+
+        fold_outcomes(sessions)
+    report = DemoSeedReport(
+        customers_added, vehicles_added, orders_added, customers, vehicles, orders_total,
+        history_routes_added=routes_added,
+    )  # fmt: skip
     logger.info("Demo data seeded: %s", report)
     return report
 

@@ -31,6 +31,7 @@ class Permission(StrEnum):
     USERS_MANAGE = "users.manage"
     DATABASE_MANAGE = "database.manage"
     SETTINGS_MANAGE = "settings.manage"
+    LEARNING_MANAGE = "learning.manage"  # reset what the engine learned from outcomes
 
 
 _DISPATCHER = frozenset(
@@ -49,6 +50,7 @@ _MANAGER = _DISPATCHER | {
     Permission.FLEET_EDIT,
     Permission.REPORTS_VIEW,
     Permission.ROUTES_CANCEL,
+    Permission.LEARNING_MANAGE,
 }
 _ADMIN = _MANAGER | {
     Permission.USERS_MANAGE,

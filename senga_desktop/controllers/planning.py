@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from senga_desktop.controllers import audit
+from senga_desktop.controllers.learning import fold_quietly
 from senga_desktop.controllers.order_status import change_status
 from senga_desktop.controllers.permissions import Actor, Permission, authorize
 from senga_desktop.controllers.planning_amend import (
@@ -149,6 +150,9 @@ def plan(
     policy = make_policy(request.policy, request.parameters, workers=workers)
     with unit_of_work(sessions) as session:
         authorize(session, actor, Permission.PLAN_RUN)
+    # Outcomes recorded since the last run teach the belief this run plans with.
+    fold_quietly(sessions)
+    with unit_of_work(sessions) as session:
         snapshot = read_state(session, now=now, scope=request.scope)
         replan = prepare_replan(
             session,
@@ -197,6 +201,7 @@ def plan(
             policy_parameters=dict(policy.parameters),
             seed=request.seed,
             state_snapshot={**snapshot.to_json(), "run": run},
+            belief_version=snapshot.belief_version,
             orders_routed=list(decision.dispatched),
             held_orders=held_to_json(decision.held),
             total_cost_estimate=decision.plan.cost_kes.quantize(Decimal("0.01")),

@@ -18,10 +18,12 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from senga_desktop.controllers.fleet_rules import can_carry
+from senga_desktop.controllers.learning import current_belief
 from senga_desktop.controllers.settings import read_general
 from senga_desktop.controllers.settings_trips import TripSettings, read_trips
 from senga_desktop.db.models import Order, Vehicle
 from senga_desktop.domain import OrderStatus, SpecialHandling, VehicleStatus
+from senga_desktop.engine.learning import LearnedBelief
 from senga_desktop.engine.policies.dla import hourly_rates
 from senga_desktop.engine.state import Belief, Depot, OrderState, PlanningState, TruckState
 from senga_desktop.errors import ValidationError
@@ -29,6 +31,7 @@ from senga_desktop.errors import ValidationError
 __all__ = [
     "NO_ORDERS",
     "STATUS_WORDS",
+    "LearnedTerms",
     "PlanScope",
     "StateSnapshot",
     "arrival_rates",
@@ -92,11 +95,13 @@ class PlanScope:
 
 @dataclass(frozen=True)
 class StateSnapshot:
-    """The engine's state and the versions of the rows it was read from."""
+    """The engine's state, the versions of the rows it was read from and the version of the
+    learned belief it plans with (``None``: nothing learned yet, today's defaults)."""
 
     state: PlanningState
     order_versions: Mapping[str, int]
     vehicle_versions: Mapping[str, int]
+    belief_version: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -105,6 +110,7 @@ class StateSnapshot:
                 "orders": dict(self.order_versions),
                 "vehicles": dict(self.vehicle_versions),
             },
+            "belief_version": self.belief_version,
         }
 
     @classmethod
@@ -114,10 +120,31 @@ class StateSnapshot:
             PlanningState.from_json(document["state"]),
             dict(versions.get("orders", {})),
             dict(versions.get("vehicles", {})),
+            document.get("belief_version"),
         )
 
 
-def _order_state(order: Order) -> OrderState:
+class LearnedTerms:
+    """What the learned belief changes in the rows read, beyond the belief's own numbers: the
+    service time of each customer with history of its own, each truck type's cost per km."""
+
+    def __init__(self, belief: LearnedBelief) -> None:
+        self._belief = belief
+        self._customers = frozenset(
+            e.key for e in belief.estimates() if e.kind == "customer_service"
+        )
+
+    def service_of(self, customer_id: str) -> float | None:
+        """The customer's learned minutes at a stop; ``None``: the belief's per stop."""
+        return self._belief.service_minutes(customer_id) if customer_id in self._customers else None
+
+    def cost_per_km(self, vehicle: Vehicle) -> Decimal:
+        """The truck's own rate times what its type's outcomes taught (1.0 before any)."""
+        factor = Decimal(repr(self._belief.cost_factor(vehicle.vehicle_type)))
+        return (vehicle.fuel_cost_per_km * factor).quantize(Decimal("0.01"))
+
+
+def _order_state(order: Order, learned: LearnedTerms | None = None) -> OrderState:
     where = order.destination_location or {}
     max_wait = (order.customer.constraints or {}).get("max_wait_hours")
     return OrderState(
@@ -132,6 +159,7 @@ def _order_state(order: Order) -> OrderState:
         priority=order.priority,
         special_handling=frozenset(order.special_handling or ()),
         revenue_kes=order.price_kes,
+        service_minutes=learned.service_of(order.customer.customer_id) if learned else None,
         created_at=order.created_at,
         max_wait_hours=float(max_wait) if max_wait is not None else None,
     )
@@ -144,7 +172,11 @@ def _handling_served(capabilities: list[str] | tuple[str, ...]) -> frozenset[str
 
 
 def _truck_state(
-    vehicle: Vehicle, now: datetime, depot: Depot, trips: TripSettings | None = None
+    vehicle: Vehicle,
+    now: datetime,
+    depot: Depot,
+    trips: TripSettings | None = None,
+    learned: LearnedTerms | None = None,
 ) -> TruckState:
     where = vehicle.current_location or {}
     free_from = max(vehicle.available_at or now, now)
@@ -158,7 +190,7 @@ def _truck_state(
         capacity_kg=_whole(vehicle.capacity_weight_tonnes * THOUSAND),
         capacity_dm3=_whole(vehicle.capacity_volume_m3 * THOUSAND),
         capabilities=_handling_served(vehicle.capabilities or ()),
-        cost_per_km=vehicle.fuel_cost_per_km,
+        cost_per_km=learned.cost_per_km(vehicle) if learned else vehicle.fuel_cost_per_km,
         cost_per_hour=vehicle.driver_cost_per_hour,
         fixed_cost=vehicle.fixed_cost_kes,
         shift_hours=float(vehicle.max_shift_hours),
@@ -294,15 +326,19 @@ def read_state(
         select(Vehicle).where(*_vehicle_filter(scope)).order_by(Vehicle.vehicle_id)
     ).all()
     speeds = {v.vehicle_type: speed_for_capacity(v.capacity_weight_tonnes) for v in vehicles}
+    base = Belief(speeds_kmh=speeds, arrival_rates=arrival_rates(session, now))
+    version, belief = current_belief(session)
+    learned = LearnedTerms(belief) if version is not None else None
     state = PlanningState(
         now=now,
         depot=depot,
-        orders=tuple(_order_state(o) for o in orders),
-        trucks=tuple(_truck_state(v, now, depot, trips) for v in vehicles),
-        belief=Belief(speeds_kmh=speeds, arrival_rates=arrival_rates(session, now)),
+        orders=tuple(_order_state(o, learned) for o in orders),
+        trucks=tuple(_truck_state(v, now, depot, trips, learned) for v in vehicles),
+        belief=belief.apply(base) if version is not None else base,
     )
     return StateSnapshot(
         state,
         {o.order_id: o.version for o in orders},
         {v.vehicle_id: v.version for v in vehicles},
+        version,
     )

@@ -25,8 +25,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from senga_desktop.controllers.learning import current_belief
 from senga_desktop.controllers.planning_state import (
     STATUS_WORDS,
+    LearnedTerms,
     StateSnapshot,
     _order_state,
     _truck_state,
@@ -220,6 +222,8 @@ def _extend(
     routes: list[PlannedRoute] = []
     known = {t.vehicle_id for t in trucks}
     trips = read_trips(session)
+    version, belief = current_belief(session)
+    learned = LearnedTerms(belief) if version is not None else None
     for route in session.scalars(query):
         vehicle = route.vehicle
         vid = vehicle.vehicle_id
@@ -228,10 +232,10 @@ def _extend(
         rows = session.scalars(select(Order).where(Order.order_id.in_(route.order_ids))).all()
         if any(o.status is not OrderStatus.ASSIGNED for o in rows):
             continue  # something happened to it already: leave it alone
-        truck = _truck_state(vehicle, state.now, state.depot, trips)
+        truck = _truck_state(vehicle, state.now, state.depot, trips, learned)
         free = _free_from(session, route, vid) or route.planned_start or state.now
         trucks.append(replace(truck, free_from=max(free, state.now)))
-        carried = [_order_state(o) for o in rows]
+        carried = [_order_state(o, learned) for o in rows]
         orders += carried
         order_versions.update({o.order_id: o.version for o in rows})
         vehicle_versions[vid] = vehicle.version
@@ -251,7 +255,10 @@ def _extend(
         trucks=tuple(sorted(trucks, key=lambda t: t.vehicle_id)),
         belief=replace(state.belief, speeds_kmh=speeds),
     )
-    return StateSnapshot(extended, order_versions, vehicle_versions), extends, routes
+    extended_snapshot = replace(
+        snapshot, state=extended, order_versions=order_versions, vehicle_versions=vehicle_versions
+    )
+    return extended_snapshot, extends, routes
 
 
 def _free_from(session: Session, route: Route, vehicle_id: str) -> datetime | None:

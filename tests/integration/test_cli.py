@@ -116,7 +116,7 @@ def test_seed_demo_is_idempotent_and_creates_no_users(migrated_url: str) -> None
     assert count(migrated_url, Customer) >= 8
     second = run("db", "seed", "--demo", url=migrated_url)
     assert second.exit_code == 0, second.output
-    assert "added 0 customers, 0 trucks and 0 orders" in second.output
+    assert "added 0 customers, 0 trucks, 0 orders and 0 completed routes" in second.output
     assert count(migrated_url, Order) == orders
     assert count(migrated_url, User) == 0
 

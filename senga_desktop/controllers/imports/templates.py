@@ -10,11 +10,12 @@ from senga_desktop.paths import resource_path
 
 __all__ = ["TEMPLATES", "TemplateKind", "template_path"]
 
-TemplateKind = Literal["orders", "customers"]
+TemplateKind = Literal["orders", "customers", "outcomes"]
 
 TEMPLATES: dict[TemplateKind, str] = {
     "orders": "orders-template.csv",
     "customers": "customers-template.csv",
+    "outcomes": "outcomes-template.csv",
 }
 
 

@@ -57,13 +57,14 @@ class WindowState(enum.Enum):
 
 
 def open_for_app(database_url: str | None, demo: bool) -> OpenedDatabase:
-    """Open and migrate the configured database; with ``--demo`` add the demo depot too."""
+    """Open and migrate the configured database; with ``--demo`` add the demo depot too, with
+    four weeks of history the engine has learned from."""
     opened = open_configured(database_url)
     if demo:
         from senga_desktop.controllers.demo_data import seed_demo
 
         try:
-            seed_demo(opened.database.sessions)
+            seed_demo(opened.database.sessions, history=True)
         except BaseException:
             opened.database.dispose()
             raise

@@ -4,7 +4,8 @@ The list is a ``QTableView`` over :class:`~.routes_model.RouteTableModel`, fille
 time by :func:`~senga_desktop.controllers.routes.list_routes` on the task runner (only the newest
 answer is shown). Selecting a route reads it in full (:func:`~senga_desktop.controllers.routes.
 route_detail`) and shows its stops and map below the list. "Open decision" goes to the Decisions
-screen; managers and administrators get "Cancel route…" for planned routes.
+screen; managers and administrators get "Cancel route…" for planned routes, and whoever may
+record outcomes gets "Record execution…" for planned and running routes (the execution dialog).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from senga_desktop.ui.pages.routes.route_detail import RouteDetail
 from senga_desktop.ui.pages.routes.routes_model import RouteColumn, RouteTableModel
 from senga_desktop.ui.style import icon
 from senga_desktop.ui.tasks import report_unexpected
+from senga_desktop.ui.widgets.execution import ExecutionDialog
 from senga_desktop.ui.widgets.manifest_actions import ManifestActions
 
 if TYPE_CHECKING:
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
 __all__ = ["EMPTY", "NO_MATCH", "PAGE_SIZE", "RoutesPage"]
 
 PAGE_SIZE = 100
+#: Routes whose execution can be recorded: committed and not completed.
+_RECORDABLE = (RouteStatus.PLANNED, RouteStatus.IN_PROGRESS)
 EMPTY = "**No committed routes yet** \N{EM DASH} plan on the Planning screen."
 NO_MATCH = "**No routes match these filters.** Clear them to see every route."
 
@@ -70,7 +74,7 @@ class RoutesPage(Page):
         self._detail_generation = 0
         self._request: int | None = None
         self._keep: str | None = None
-        self.active_dialog: CancelRouteDialog | None = None
+        self.active_dialog: CancelRouteDialog | ExecutionDialog | None = None
         self.frame = ListFrame(
             title=self.title, name="routes", busy_text="Loading routes…", parent=self
         )
@@ -145,10 +149,17 @@ class RoutesPage(Page):
         )
         self.cancel_button.setObjectName("cancel_route")
         self.cancel_button.setToolTip("Take the route back: its orders return to pending")
-        for button in (self.decision_button, self.cancel_button):
+        self.record_button = QPushButton(
+            icon("mdi6.clipboard-edit-outline", widget=self), "Record execution…"
+        )
+        self.record_button.setObjectName("record_execution")
+        self.record_button.setToolTip("Record the departure, each stop and the return; complete it")
+        for button in (self.decision_button, self.record_button, self.cancel_button):
             button.setAutoDefault(False)
             self.frame.add_bottom_button(button)
         self.cancel_button.setVisible(self.context.can(Permission.ROUTES_CANCEL))
+        self.record_button.setVisible(self.context.can(Permission.OUTCOMES_RECORD))
+        self.record_button.clicked.connect(self._on_record_clicked)
         self.decision_button.clicked.connect(self._on_open_decision)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
 
@@ -329,6 +340,7 @@ class RoutesPage(Page):
         route = self.detail.route
         self.decision_button.setEnabled(route is not None and bool(route.decision_id))
         self.cancel_button.setEnabled(route is not None and route.status is RouteStatus.PLANNED)
+        self.record_button.setEnabled(route is not None and route.status in _RECORDABLE)
         self.manifest.set_route(route)
 
     # -- slots ----------------------------------------------------------------------------------
@@ -372,6 +384,26 @@ class RoutesPage(Page):
         dialog.finished.connect(self._on_dialog_finished)
         self.active_dialog = dialog
         dialog.open()
+
+    def _on_record_clicked(self) -> None:
+        route = self.detail.route
+        if route is None or route.status not in _RECORDABLE:
+            return
+        dialog = ExecutionDialog(context=self.context, route_id=route.route_id, parent=self)
+        dialog.saved.connect(lambda _view: self._reload_keeping(route.route_id))
+        dialog.completed.connect(self._on_route_completed)
+        dialog.finished.connect(self._on_dialog_finished)
+        self.active_dialog = dialog
+        dialog.open()
+
+    def _reload_keeping(self, route_id: str) -> None:
+        self._keep = route_id
+        self._load_detail(route_id)
+        self.reload()
+
+    def _on_route_completed(self, route_id: str) -> None:
+        self.frame.show_notice(f"Route {route_id} was completed and its outcome recorded.")
+        self._reload_keeping(route_id)
 
     def _on_dialog_finished(self, _result: int) -> None:
         dialog, self.active_dialog = self.active_dialog, None
