@@ -20,11 +20,11 @@ reads ``assigned -> in_transit -> failed -> pending`` as it happened.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -38,28 +38,31 @@ from senga_desktop.controllers.fleet_input import depot_location
 from senga_desktop.controllers.numbering import ATTEMPTS, KeySequence, is_duplicate_key, take_turn
 from senga_desktop.controllers.order_status import transition_problem
 from senga_desktop.controllers.outcome_rules import (
-    cost_breakdown,
+    RouteFacts,
     fill_results,
+    order_steps,
+    outcome_fields,
     refusal,
-    relative,
-    stop_metrics,
+    truck_after,
     validate_actuals,
 )
 from senga_desktop.controllers.settings import read_general
 from senga_desktop.db.models import OperationalOutcome, Order, Route, User
-from senga_desktop.domain import FailureReason, OrderStatus, RouteStatus, StopResult, VehicleStatus
+from senga_desktop.domain import FailureReason, OrderStatus, RouteStatus, StopResult
 from senga_desktop.errors import StaleDataError, ValidationError
 
 __all__ = [
     "OUTCOME_ROUTE_CLASH",
     "OrderResult",
     "RouteActuals",
-    "RouteFinish",
     "already_recorded",
     "finish_route",
-    "finish_routes",
+    "id_chunks",
+    "next_outcome_id",
     "outcome_keys",
+    "shared_result",
     "translate_conflict",
+    "who_recorded",
 ]
 
 T = TypeVar("T")
@@ -93,16 +96,6 @@ class RouteActuals:
 
 
 @dataclass(frozen=True, slots=True)
-class RouteFinish:
-    """One route of :func:`finish_routes`: the route (loaded with its truck and stops), what it
-    really took and what happened to its orders."""
-
-    route: Route
-    actuals: RouteActuals
-    results: Sequence[OrderResult]
-
-
-@dataclass(frozen=True, slots=True)
 class OrderResult:
     """What happened to one order of the route."""
 
@@ -133,7 +126,7 @@ def outcome_keys(moment: datetime, zone: ZoneInfo) -> KeySequence:
     return KeySequence(f"OUT-{moment.astimezone(zone):%Y%m%d}-", 4)
 
 
-def already_recorded(route: Route, outcome_id: str | None) -> ValidationError:
+def already_recorded(route: RouteFacts, outcome_id: str | None) -> ValidationError:
     """The refusal of a second outcome for ``route``, whichever check caught it."""
     which = f" ({outcome_id})" if outcome_id else ""
     return ValidationError(
@@ -143,7 +136,7 @@ def already_recorded(route: Route, outcome_id: str | None) -> ValidationError:
     )
 
 
-def _next_outcome_id(session: Session, keys: KeySequence) -> str:
+def next_outcome_id(session: Session, keys: KeySequence) -> str:
     """The next free id of ``keys``. The number is read once per session and counted on in
     memory: an import finishing thousands of routes must not rescan the day's ids each time."""
     taken: dict[str, int] = session.info.setdefault(_NUMBERS, {})
@@ -160,7 +153,7 @@ def _insert_outcome(
     """Add ``outcome`` with the next free id, in a savepoint: another desktop may have taken
     the id, or recorded this route, a moment ago."""
     for remaining in range(ATTEMPTS - 1, -1, -1):
-        outcome.outcome_id = _next_outcome_id(session, keys)
+        outcome.outcome_id = next_outcome_id(session, keys)
         try:
             with session.begin_nested():
                 session.add(outcome)
@@ -211,32 +204,31 @@ def _settle_orders(
     *,
     failed_to: OrderStatus,
 ) -> None:
-    name = f"route {route.route_id}"
     for order in orders:
-        result = results[order.order_id]
-        if order.status is OrderStatus.ASSIGNED:  # recorded afterwards: it did leave
-            _step(session, who, order, OrderStatus.IN_TRANSIT, f"{name} departed")
-        if result.result is StopResult.FAILED:
-            why = (result.failure_reason or FailureReason.OTHER).value.replace("_", " ")
-            _step(session, who, order, OrderStatus.FAILED, f"delivery failed on {name}: {why}")
-            then = (
-                "back to pending to plan again" if failed_to is OrderStatus.PENDING else "cancelled"
-            )
-            _step(session, who, order, failed_to, f"failed on {name}: {then}", lifecycle=False)
-        else:
-            _step(session, who, order, OrderStatus.DELIVERED, f"delivered on {name}")
+        steps = order_steps(order.status, results[order.order_id], failed_to, route.route_id)
+        for target, reason, lifecycle in steps:
+            _step(session, who, order, target, reason, lifecycle=lifecycle)
 
 
 def _settle_stops(route: Route, results: dict[str, OrderResult]) -> None:
     """Give a stop without a recorded result the one its orders share (a bulk import)."""
     for stop in route.stops:
-        mine = [results[o] for o in stop.order_ids if o in results]
-        if stop.result is not None or not mine or len({r.result for r in mine}) != 1:
-            continue
-        stop.result = mine[0].result
-        if stop.result is StopResult.FAILED:
-            stop.failure_reason = mine[0].failure_reason or FailureReason.OTHER
-            stop.result_note = mine[0].note
+        shared = shared_result(stop.result, stop.order_ids, results)
+        if shared is not None:
+            stop.result, stop.failure_reason, stop.result_note = shared
+
+
+def shared_result(
+    recorded: StopResult | None, order_ids: Sequence[str], results: Mapping[str, OrderResult]
+) -> tuple[StopResult, FailureReason | None, str | None] | None:
+    """The result a stop without one gets (the one all its orders share), or ``None``: it has
+    one recorded already, or its orders fared differently."""
+    mine = [results[o] for o in order_ids if o in results]
+    if recorded is not None or not mine or len({r.result for r in mine}) != 1:
+        return None
+    if mine[0].result is StopResult.FAILED:
+        return mine[0].result, mine[0].failure_reason or FailureReason.OTHER, mine[0].note
+    return mine[0].result, None, None
 
 
 def _release_truck(context: _Context, route: Route, returned: datetime) -> None:
@@ -246,19 +238,19 @@ def _release_truck(context: _Context, route: Route, returned: datetime) -> None:
     vehicle.current_location = dict(context.depot)
     committed = context.busy[vehicle.id]
     committed.discard(route.id)
-    if vehicle.status is VehicleStatus.ON_ROUTE and not committed:
-        vehicle.status = VehicleStatus.AVAILABLE
-        vehicle.available_at = returned
-    elif vehicle.status is VehicleStatus.AVAILABLE:
-        vehicle.available_at = max(returned, vehicle.available_at or returned)
+    vehicle.status, vehicle.available_at = truck_after(
+        vehicle.status, vehicle.available_at, returned, busy=bool(committed)
+    )
 
 
-def _who(session: Session, recorded_by: int | None) -> tuple[int | None, str]:
+def who_recorded(session: Session, recorded_by: int | None) -> tuple[int | None, str]:
+    """The user id and name audits give (the command line's name for no user)."""
     user = session.get(User, recorded_by) if recorded_by else None
     return (user.id, user.username) if user else (None, audit.COMMAND_LINE_ACTOR)
 
 
-def _chunks(values: Sequence[int]) -> Iterator[list[int]]:
+def id_chunks(values: Sequence[int]) -> Iterator[list[int]]:
+    """``values`` in lists short enough for one ``IN (...)`` on every backend."""
     for start in range(0, len(values), _CHUNK):
         yield list(values[start : start + _CHUNK])
 
@@ -270,7 +262,7 @@ class _Context:
     def __init__(
         self, session: Session, routes: Sequence[Route], recorded_by: int | None, now: datetime
     ) -> None:
-        self.who = _who(session, recorded_by)
+        self.who = who_recorded(session, recorded_by)
         general = read_general(session)
         self.depot = depot_location(general)
         self.keys = outcome_keys(now, ZoneInfo(general.time_zone))
@@ -279,7 +271,7 @@ class _Context:
         self.recorded: dict[int, str] = {}
         self.orders: dict[int, list[Order]] = defaultdict(list)
         self.busy: dict[int, set[int]] = defaultdict(set)  # a truck's committed routes
-        for chunk in _chunks(route_ids):
+        for chunk in id_chunks(route_ids):
             rows = session.execute(
                 select(OperationalOutcome.route_id, OperationalOutcome.outcome_id).where(
                     OperationalOutcome.route_id.in_(chunk)
@@ -289,7 +281,7 @@ class _Context:
             query = select(Order).where(Order.assigned_route_id.in_(chunk)).order_by(Order.id)
             for order in session.scalars(query):
                 self.orders[order.assigned_route_id or 0].append(order)
-        for chunk in _chunks(truck_ids):
+        for chunk in id_chunks(truck_ids):
             busy = session.execute(
                 select(Route.vehicle_id, Route.id).where(
                     Route.vehicle_id.in_(chunk), Route.status.in_(COMMITTED_ROUTE_STATUSES)
@@ -333,58 +325,12 @@ def finish_route(
 
     def finish() -> OperationalOutcome:
         context = _Context(session, [route], recorded_by, now)
-        outcome = _finish(session, context, RouteFinish(route, actuals, results), failed_to, now)
+        outcome = _finish(session, context, route, actuals, results, failed_to, now)
         _insert_outcome(session, route, outcome, context.keys)
         _audit_completion(session, context, route, outcome, failed_to)
         return outcome
 
     return translate_conflict(route.route_id, finish)
-
-
-def finish_routes(
-    session: Session,
-    items: Sequence[RouteFinish],
-    *,
-    failed_to: OrderStatus,
-    recorded_by: int | None,
-    now: datetime,
-) -> list[OperationalOutcome | ValidationError]:
-    """:func:`finish_route` for many routes at once (a bulk import), inside the caller's unit
-    of work: what it reads is read once, and everything is written in one flush at the end.
-
-    One result per item, in order: its outcome, or the ``ValidationError`` that refused it (the
-    caller decides whether the others may still be written; a refused route was left as it
-    was). ``StaleDataError`` when another desktop changed or recorded any of them meanwhile.
-    """
-    _check_failed_to(failed_to)
-    done: list[OperationalOutcome | ValidationError] = []
-    with session.no_autoflush:
-        context = _Context(session, [i.route for i in items], recorded_by, now)
-        for item in items:
-            try:
-                outcome = _finish(session, context, item, failed_to, now)
-            except ValidationError as exc:
-                done.append(exc)
-                continue
-            outcome.outcome_id = _next_outcome_id(session, context.keys)
-            session.add(outcome)
-            _audit_completion(session, context, item.route, outcome, failed_to)
-            done.append(outcome)
-    name = items[0].route.route_id if len(items) == 1 else f"{items[0].route.route_id} and others"
-    translate_conflict(name, lambda: _flush_batch(session))
-    return done
-
-
-def _flush_batch(session: Session) -> None:
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        if is_duplicate_key(exc, OUTCOME_ROUTE_CLASH):
-            raise StaleDataError(
-                "Another desktop recorded outcomes for some of these routes meanwhile; nothing "
-                "was recorded. Check the file again and import what is left."
-            ) from exc
-        raise
 
 
 def _check_failed_to(failed_to: OrderStatus) -> None:
@@ -406,15 +352,16 @@ def _audit_completion(
                           "failed_to": failed_to.value, "counts": counts})  # fmt: skip
 
 
-def _finish(
+def _finish(  # noqa: PLR0917 - the arguments of finish_route, passed on
     session: Session,
     context: _Context,
-    item: RouteFinish,
+    route: Route,
+    actuals: RouteActuals,
+    results: Sequence[OrderResult],
     failed_to: OrderStatus,
     now: datetime,
 ) -> OperationalOutcome:
     """Settle the route, its orders and truck; the outcome row, not yet added (no id yet)."""
-    route, actuals, results = item.route, item.actuals, item.results
     problem = refusal(route)
     if problem is not None:
         raise ValidationError("route_id", problem)
@@ -425,34 +372,8 @@ def _finish(
     orders = context.orders[route.id]
     named, filled = fill_results(route, orders, results, actuals.counts)
     by_order = named | {o: OrderResult(o, kind) for o, kind in filled.items()}
-    delivered = [o for o in orders if by_order[o.order_id].result is not StopResult.FAILED]
-    revenue = sum((o.price_kes for o in delivered), Decimal(0))
-    counts = actuals.counts or (
-        sum(1 for r in by_order.values() if r.result is StopResult.DELIVERED),
-        sum(1 for r in by_order.values() if r.result is StopResult.DELIVERED_LATE),
-        sum(1 for r in by_order.values() if r.result is StopResult.FAILED),
-    )
-    cost_error = actuals.cost_kes - route.estimated_cost_kes
-    duration_error = actuals.duration_minutes - route.estimated_duration_minutes
-    distance_error = actuals.distance_km - route.total_distance_km
-    stops, failures = stop_metrics(route, by_order)
-    metrics: dict[str, Any] = {
-        "relative_errors": {
-            "cost": relative(cost_error, route.estimated_cost_kes),
-            "duration": relative(duration_error, route.estimated_duration_minutes),
-            "distance": relative(distance_error, route.total_distance_km),
-        },
-        "cost": cost_breakdown(route, actuals),
-        "stops": stops,
-        "failures": failures,
-        "departed_at": actuals.departed_at.isoformat() if actuals.departed_at else None,
-        "returned_at": actuals.returned_at.isoformat() if actuals.returned_at else None,
-        "fuel_litres": str(actuals.fuel_litres) if actuals.fuel_litres is not None else None,
-        "notes": actuals.notes,
-        "counts_stated": actuals.counts is not None,
-    }
-    who = context.who
-    _settle_orders(session, who, route, orders, by_order, failed_to=failed_to)
+    fields = outcome_fields(route, orders, by_order, actuals)
+    _settle_orders(session, context.who, route, orders, by_order, failed_to=failed_to)
     _settle_stops(route, by_order)
     route.status = RouteStatus.COMPLETED
     route.actual_start = actuals.departed_at or route.actual_start
@@ -462,20 +383,5 @@ def _finish(
     route.actual_cost_kes = actuals.cost_kes
     _release_truck(context, route, actuals.returned_at or now)
     return OperationalOutcome(
-        route_id=route.id,
-        decision_id=route.decision_id,
-        actual_cost_kes=actuals.cost_kes,
-        actual_duration_minutes=actuals.duration_minutes,
-        actual_distance_km=actuals.distance_km,
-        cost_prediction_error_kes=cost_error,
-        duration_prediction_error_minutes=duration_error,
-        distance_prediction_error_km=distance_error,
-        total_revenue_kes=revenue,
-        net_profit_kes=revenue - actuals.cost_kes,
-        on_time_deliveries=counts[0],
-        late_deliveries=counts[1],
-        failed_deliveries=counts[2],
-        additional_metrics=metrics,
-        recorded_by=who[0],
-        recorded_at=now,
+        route_id=route.id, **fields, recorded_by=context.who[0], recorded_at=now
     )

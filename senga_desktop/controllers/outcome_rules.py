@@ -9,25 +9,31 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from senga_desktop.db.models import Order, Route, Vehicle
-from senga_desktop.domain import RouteStatus, StopResult
+from senga_desktop.domain import FailureReason, OrderStatus, RouteStatus, StopResult, VehicleStatus
 from senga_desktop.errors import ValidationError
 
 if TYPE_CHECKING:
     from senga_desktop.controllers.outcome_records import OrderResult, RouteActuals
 
 __all__ = [
+    "OrderFacts",
+    "RouteFacts",
+    "StopFacts",
+    "TruckRates",
     "cost_breakdown",
     "fill_results",
     "money",
+    "order_steps",
+    "outcome_fields",
     "recorded_cost",
     "refusal",
     "relative",
     "stop_metrics",
+    "truck_after",
     "validate_actuals",
 ]
 
@@ -41,7 +47,67 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def refusal(route: Route) -> str | None:
+# What the rules read of a route, its stops, truck and orders: the ORM rows when one route is
+# completed on screen, plain rows read in bulk when an import completes thousands.
+
+
+class StopFacts(Protocol):
+    @property
+    def stop_id(self) -> str: ...
+    @property
+    def sequence_order(self) -> int: ...
+    @property
+    def location(self) -> dict[str, Any]: ...
+    @property
+    def order_ids(self) -> list[str]: ...
+    @property
+    def actual_arrival(self) -> datetime | None: ...
+    @property
+    def actual_departure(self) -> datetime | None: ...
+
+
+class TruckRates(Protocol):
+    @property
+    def fuel_cost_per_km(self) -> Decimal: ...
+    @property
+    def driver_cost_per_hour(self) -> Decimal: ...
+    @property
+    def fixed_cost_kes(self) -> Decimal: ...
+
+
+class RouteFacts(Protocol):
+    @property
+    def route_id(self) -> str: ...
+    @property
+    def status(self) -> RouteStatus: ...
+    @property
+    def decision_id(self) -> int | None: ...
+    @property
+    def stops(self) -> Sequence[StopFacts]: ...
+    @property
+    def vehicle(self) -> TruckRates: ...
+    @property
+    def total_distance_km(self) -> Decimal: ...
+    @property
+    def estimated_duration_minutes(self) -> int: ...
+    @property
+    def estimated_cost_kes(self) -> Decimal: ...
+    @property
+    def fuel_cost_kes(self) -> Decimal | None: ...
+    @property
+    def tolls_kes(self) -> Decimal | None: ...
+    @property
+    def other_costs_kes(self) -> Decimal | None: ...
+
+
+class OrderFacts(Protocol):
+    @property
+    def order_id(self) -> str: ...
+    @property
+    def price_kes(self) -> Decimal: ...
+
+
+def refusal(route: RouteFacts) -> str | None:
     """Why ``route`` cannot get an outcome, or ``None`` when it can (it is committed)."""
     if route.status in (RouteStatus.PLANNED, RouteStatus.IN_PROGRESS):
         return None
@@ -79,7 +145,7 @@ def validate_actuals(actuals: RouteActuals) -> None:
         raise ValidationError("counts", "The counts of deliveries cannot be negative.")
 
 
-def _stop_order(route: Route) -> dict[str, int]:
+def _stop_order(route: RouteFacts) -> dict[str, int]:
     seen: dict[str, int] = {}
     for stop in sorted(route.stops, key=lambda s: s.sequence_order):
         for order_id in stop.order_ids:
@@ -88,8 +154,8 @@ def _stop_order(route: Route) -> dict[str, int]:
 
 
 def fill_results(
-    route: Route,
-    orders: Sequence[Order],
+    route: RouteFacts,
+    orders: Sequence[OrderFacts],
     results: Sequence[OrderResult],
     counts: tuple[int, int, int] | None,
 ) -> tuple[dict[str, OrderResult], dict[str, StopResult]]:
@@ -130,7 +196,9 @@ def fill_results(
     return named, dict(zip(rest, kinds, strict=True))
 
 
-def _count_mismatch(route: Route, orders: int, counts: tuple[int, int, int]) -> ValidationError:
+def _count_mismatch(
+    route: RouteFacts, orders: int, counts: tuple[int, int, int]
+) -> ValidationError:
     on_time, late, failed = counts
     return ValidationError(
         "counts",
@@ -140,7 +208,7 @@ def _count_mismatch(route: Route, orders: int, counts: tuple[int, int, int]) -> 
 
 
 def stop_metrics(
-    route: Route, results: Mapping[str, OrderResult]
+    route: RouteFacts, results: Mapping[str, OrderResult]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Per-stop lateness and the recorded failures, as ``additional_metrics`` keeps them."""
     stops: list[dict[str, Any]] = []
@@ -174,7 +242,7 @@ def stop_metrics(
 
 
 def recorded_cost(
-    vehicle: Vehicle,
+    vehicle: TruckRates,
     distance_km: Decimal,
     minutes: int,
     *,
@@ -196,7 +264,7 @@ def recorded_cost(
     return money(total), fuel_kes is not None
 
 
-def cost_breakdown(route: Route, actuals: RouteActuals) -> dict[str, Any]:
+def cost_breakdown(route: RouteFacts, actuals: RouteActuals) -> dict[str, Any]:
     """The cost's parts; ``km_cost_kes`` (the total less the driver's hours and the fixed cost)
     is what the learned cost per km is measured against."""
     vehicle = route.vehicle
@@ -222,3 +290,86 @@ def cost_breakdown(route: Route, actuals: RouteActuals) -> dict[str, Any]:
 def relative(error: Decimal | int, estimate: Decimal | int) -> float | None:
     """``error`` as a fraction of ``estimate``; ``None`` when nothing was estimated."""
     return float(Decimal(error) / Decimal(estimate)) if estimate else None
+
+
+def outcome_fields(
+    route: RouteFacts,
+    orders: Sequence[OrderFacts],
+    results: Mapping[str, OrderResult],
+    actuals: RouteActuals,
+) -> dict[str, Any]:
+    """The ``operational_outcomes`` columns of ``route`` completed with ``actuals`` and a result
+    for each of its ``orders`` (all but the id, who recorded it and when); see
+    :func:`.outcome_records.finish_route` for ``additional_metrics``."""
+    delivered = [o for o in orders if results[o.order_id].result is not StopResult.FAILED]
+    revenue = sum((o.price_kes for o in delivered), Decimal(0))
+    counts = actuals.counts or tuple(
+        sum(1 for r in results.values() if r.result is kind) for kind in _ORDER
+    )
+    cost_error = actuals.cost_kes - route.estimated_cost_kes
+    duration_error = actuals.duration_minutes - route.estimated_duration_minutes
+    distance_error = actuals.distance_km - route.total_distance_km
+    stops, failures = stop_metrics(route, results)
+    metrics: dict[str, Any] = {
+        "relative_errors": {
+            "cost": relative(cost_error, route.estimated_cost_kes),
+            "duration": relative(duration_error, route.estimated_duration_minutes),
+            "distance": relative(distance_error, route.total_distance_km),
+        },
+        "cost": cost_breakdown(route, actuals),
+        "stops": stops,
+        "failures": failures,
+        "departed_at": actuals.departed_at.isoformat() if actuals.departed_at else None,
+        "returned_at": actuals.returned_at.isoformat() if actuals.returned_at else None,
+        "fuel_litres": str(actuals.fuel_litres) if actuals.fuel_litres is not None else None,
+        "notes": actuals.notes,
+        "counts_stated": actuals.counts is not None,
+    }
+    return {
+        "decision_id": route.decision_id,
+        "actual_cost_kes": actuals.cost_kes,
+        "actual_duration_minutes": actuals.duration_minutes,
+        "actual_distance_km": actuals.distance_km,
+        "cost_prediction_error_kes": cost_error,
+        "duration_prediction_error_minutes": duration_error,
+        "distance_prediction_error_km": distance_error,
+        "total_revenue_kes": revenue,
+        "net_profit_kes": revenue - actuals.cost_kes,
+        "on_time_deliveries": counts[0],
+        "late_deliveries": counts[1],
+        "failed_deliveries": counts[2],
+        "additional_metrics": metrics,
+    }
+
+
+def order_steps(
+    status: OrderStatus, result: OrderResult, failed_to: OrderStatus, route_id: str
+) -> list[tuple[OrderStatus, str, bool]]:
+    """The status steps an order of a completed route takes from ``status``, each with the reason
+    audited and whether the order lifecycle must allow it (failed -> pending or cancelled is the
+    completion's own step: the dispatcher decides there what becomes of the goods)."""
+    name = f"route {route_id}"
+    steps: list[tuple[OrderStatus, str, bool]] = []
+    if status is OrderStatus.ASSIGNED:  # recorded afterwards: it did leave
+        steps.append((OrderStatus.IN_TRANSIT, f"{name} departed", True))
+    if result.result is StopResult.FAILED:
+        why = (result.failure_reason or FailureReason.OTHER).value.replace("_", " ")
+        then = "back to pending to plan again" if failed_to is OrderStatus.PENDING else "cancelled"
+        steps.append((OrderStatus.FAILED, f"delivery failed on {name}: {why}", True))
+        steps.append((failed_to, f"failed on {name}: {then}", False))
+    else:
+        steps.append((OrderStatus.DELIVERED, f"delivered on {name}", True))
+    return steps
+
+
+def truck_after(
+    status: VehicleStatus, available_at: datetime | None, returned: datetime, *, busy: bool
+) -> tuple[VehicleStatus, datetime | None]:
+    """A truck's status and availability once a route is back at the depot: free from its
+    return unless it has another committed route (``busy``: it stays on route) or was sent to
+    maintenance or off duty meanwhile (kept)."""
+    if status is VehicleStatus.ON_ROUTE and not busy:
+        return VehicleStatus.AVAILABLE, returned
+    if status is VehicleStatus.AVAILABLE:
+        return status, max(returned, available_at or returned)
+    return status, available_at

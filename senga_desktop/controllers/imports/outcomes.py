@@ -24,9 +24,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError as OrmStaleDataError
 
 from senga_desktop.controllers import audit
@@ -58,16 +57,14 @@ from senga_desktop.controllers.imports.preview import (
 )
 from senga_desktop.controllers.imports.table import read_table
 from senga_desktop.controllers.numbering import is_duplicate_key
+from senga_desktop.controllers.outcome_bulk import RouteFinish, finish_routes
 from senga_desktop.controllers.outcome_records import (
     OUTCOME_ROUTE_CLASH,
     OrderResult,
     RouteActuals,
-    RouteFinish,
-    finish_routes,
 )
 from senga_desktop.controllers.permissions import Actor, Permission, authorize
 from senga_desktop.controllers.settings import read_general
-from senga_desktop.db.models import Route
 from senga_desktop.db.uow import unit_of_work
 from senga_desktop.domain import FailureReason, OrderStatus, StopResult
 from senga_desktop.errors import StaleDataError, ValidationError
@@ -322,20 +319,6 @@ def _recheck(
     return problems
 
 
-def _load_routes(session: Session, route_ids: Sequence[str]) -> dict[str, Route]:
-    """The routes with what finishing them touches, loaded in a few queries."""
-    found: dict[str, Route] = {}
-    for start in range(0, len(route_ids), 500):
-        chunk = route_ids[start : start + 500]
-        query = (
-            select(Route)
-            .where(Route.route_id.in_(chunk))
-            .options(joinedload(Route.vehicle), selectinload(Route.stops))
-        )
-        found.update((r.route_id, r) for r in session.scalars(query))
-    return found
-
-
 def _finish_all(  # noqa: PLR0917 - the commit's state, passed on
     session: Session,
     preview: ImportPreview[ImportedOutcome],
@@ -347,8 +330,7 @@ def _finish_all(  # noqa: PLR0917 - the commit's state, passed on
     problems: list[CellError],
 ) -> list[str]:
     """Complete each route; the outcome ids, and a problem per row finish_route refused."""
-    routes = _load_routes(session, [i.route_id for i in items])
-    finishes = [RouteFinish(routes[i.route_id], i.actuals(), i.results()) for i in items]
+    finishes = [RouteFinish(i.route_id, i.actuals(), i.results()) for i in items]
     done = finish_routes(
         session, finishes, failed_to=failed_to, recorded_by=actor.user_id or None, now=moment
     )
@@ -358,7 +340,7 @@ def _finish_all(  # noqa: PLR0917 - the commit's state, passed on
             field = outcome.field if preview.columns.has(outcome.field) else "route_id"
             problems.append(preview.columns.error(number, field, outcome.message))
         else:
-            keys.append(outcome.outcome_id)
+            keys.append(outcome)
     return keys
 
 

@@ -41,6 +41,7 @@ __all__ = ["update_route"]
 HARD_RATIO = 3.0
 DWELL_HARD_RATIO = 6.0  # time at a stop varies most: a queue at the gate can triple it
 SAME_MINUTE = 2.0  # a drive expected to take up to this many clock ticks may read 0 min
+STRAIGHT_LINE_SLACK = 0.97  # GPS-rounded town points may sit a little off the real stops
 MIN_KM = 0.5  # a predicted distance shorter than this says nothing about a road factor
 ODOMETER = "check the odometer readings"
 LEG_ADVICE = "check the times recorded at both ends"
@@ -108,6 +109,11 @@ class _RouteUpdate:
             return None
         if actual <= 0:
             self.flags.append(say.impossible("the distance", say.km(actual), ODOMETER))
+            return self._try(False)
+        straight = math.fsum(leg.great_circle_km for leg in self.obs.legs)
+        if actual < straight * STRAIGHT_LINE_SLACK:
+            advice = f"no road is shorter than the straight line ({say.km(straight)}); {ODOMETER}"
+            self.flags.append(say.impossible("the distance", say.km(actual), advice))
             return self._try(False)
         terms = [
             Term("corridor", leg.corridor, self.view.leg_km(leg) / expected)

@@ -142,7 +142,11 @@ class TrendChart(QWidget):
         u = unit(self)
         metrics = self.fontMetrics()
         left = metrics.horizontalAdvance("-88,888%") + u * 2
-        right = (metrics.horizontalAdvance("8,888") + u * 2) if self._has_right() else u * 2
+        right = u * 2
+        if self._has_right():
+            # Room for the widest label of the right-hand axis, its unit included ("20 routes").
+            widest = max(metrics.horizontalAdvance(self._text(v, True)) for v in self._range(True))
+            right = widest + u * 2
         top = metrics.height() * (2 if self._title else 1) + u * 2  # title, legend
         bottom = metrics.height() + u * 2
         return QRectF(
@@ -269,9 +273,20 @@ class TrendChart(QWidget):
             )
         if self._has_right():
             right = self._range(True)
+            counts = all(
+                float(v).is_integer() for one in self._series if one.right for v in one.values
+                if v is not None
+            )  # fmt: skip
             for value in right:
+                if counts and not float(value).is_integer():
+                    continue  # routes are counted whole: no "1.5 routes" on the axis
                 y = self._y(value, right, plot)
-                label = QRectF(plot.right() + u, y - metrics.height() / 2, u * 10, metrics.height())
+                label = QRectF(
+                    plot.right() + u,
+                    y - metrics.height() / 2,
+                    max(1.0, self.width() - plot.right() - u),
+                    metrics.height(),
+                )
                 painter.drawText(
                     label,
                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,

@@ -32,6 +32,7 @@ from senga_desktop.ui.pages.orders.formatting import (
     zone_caption,
 )
 from senga_desktop.ui.pages.orders.list_parts import configure_table
+from senga_desktop.ui.pages.outcomes.columns import fit_columns
 from senga_desktop.ui.pages.outcomes.formatting import (
     LEARNING_LABELS,
     LEARNING_NOTES,
@@ -125,7 +126,7 @@ class OutcomeDetailView(QWidget):
         self.cells: dict[tuple[str, str], QLabel] = {}
         for column, caption in enumerate(("", "Estimated", "Actual", "Error", "Error %")):
             label = muted(QLabel(caption))
-            label.setAlignment(Qt.AlignmentFlag.AlignRight)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.figures.addWidget(label, 0, column)
         for row, (key, caption) in enumerate(
             (("distance", "Distance"), ("duration", "Duration"), ("cost", "Cost (KES)")), start=1
@@ -134,7 +135,8 @@ class OutcomeDetailView(QWidget):
             for column, part in enumerate(("estimated", "actual", "error", "pct"), start=1):
                 cell = QLabel()
                 cell.setObjectName(f"{key}_{part}")
-                cell.setAlignment(Qt.AlignmentFlag.AlignRight)
+                # Vertically centred like the row's caption, so each row reads as one line.
+                cell.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.cells[(key, part)] = cell
                 self.figures.addWidget(cell, row, column)
         self.money = QLabel()
@@ -165,9 +167,10 @@ class OutcomeDetailView(QWidget):
         self.stops_table.setObjectName("outcome_stops")
         self.stops_table.setModel(self.stops_model)
         configure_table(self.stops_table)
-        chars = self.stops_table.fontMetrics().averageCharWidth()
-        for column, width in enumerate((4, 14, 26, 22, 15, 15, 24, 10)):
-            self.stops_table.setColumnWidth(column, chars * width)
+        moment = "30/12/2026 23:59"
+        fit_columns(self.stops_table, ["88", "Athi River", "Pwani Beverages Distributors",
+                                       "ORD-HIST-20261205-12", moment, moment,
+                                       "Failed: road closed", "2 h 40 min"])  # fmt: skip
 
     def _stop_columns(self) -> list[RecordColumn]:
         def when(moment: object) -> str:

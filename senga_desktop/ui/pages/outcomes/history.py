@@ -25,6 +25,7 @@ from senga_desktop.controllers.outcomes import (
 from senga_desktop.errors import SengaError
 from senga_desktop.ui.pages.orders.formatting import plural, zone_caption
 from senga_desktop.ui.pages.orders.list_parts import ListFrame, configure_table
+from senga_desktop.ui.pages.outcomes.columns import fit_columns
 from senga_desktop.ui.pages.outcomes.detail import OutcomeDetailView
 from senga_desktop.ui.pages.outcomes.filters import OutcomeFilters
 from senga_desktop.ui.pages.outcomes.history_model import (
@@ -112,15 +113,14 @@ class HistoryTab(QWidget):
         order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         header.setSortIndicator(COLUMN_OF_SORT[sort], order)
         table.setSortingEnabled(True)  # header clicks call model.sort(): the database sorts
-        c = OutcomeColumn
-        widths = {c.ROUTE: 22, c.TRUCK: 11, c.DEPARTED: 17, c.RESULT: 10,
-                  c.DISTANCE_ESTIMATED: 9, c.DISTANCE: 8, c.DISTANCE_ERROR: 10,
-                  c.DURATION_ESTIMATED: 11, c.DURATION: 11, c.DURATION_ERROR: 11,
-                  c.COST_ESTIMATED: 11, c.COST: 11, c.COST_ERROR: 11, c.LEARNING: 13,
-                  c.RECORDED: 17}  # fmt: skip
-        chars = table.fontMetrics().averageCharWidth()
-        for column, width in widths.items():
-            table.setColumnWidth(int(column), chars * width)
+        # Route ids are long and differ at the end ("…-R07"): elide in the middle.
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        moment, km, minutes, kes, pct = (
+            "30/12/2026 23:59", "1,141.5", "26 h 12 min", "174,715.20", "\N{MINUS SIGN}12.1 %"
+        )  # fmt: skip
+        fit_columns(table, ["DEC-261207-DAF3-R07", "KDC 273F", moment, "Delivered",
+                            km, km, pct, minutes, minutes, pct, kes, kes, pct, "Learned from",
+                            moment])  # fmt: skip
         return table
 
     def _connect(self) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -33,6 +34,7 @@ from senga_desktop.errors import SengaError
 from senga_desktop.ui.pages.decisions.decisions_model import RecordColumn, RecordsModel
 from senga_desktop.ui.pages.orders.formatting import depot_zone, local_time, plural
 from senga_desktop.ui.pages.orders.list_parts import configure_table
+from senga_desktop.ui.pages.outcomes.columns import fit_columns
 from senga_desktop.ui.pages.outcomes.formatting import pct_text
 from senga_desktop.ui.style import heading, icon, muted, unit
 from senga_desktop.ui.tasks import report_unexpected
@@ -121,9 +123,16 @@ class LearnedTab(QWidget):
         self.table.setModel(self.model)
         configure_table(self.table)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + u * 2)
-        chars = self.table.fontMetrics().averageCharWidth()
-        for column, width in enumerate((14, 34, 11, 11, 10, 10, 22, 12)):
-            self.table.setColumnWidth(column, chars * width)
+        reset = QPushButton(icon("mdi6.restore", widget=self), "Reset…")
+        value, interval = "52.0 km/h", "48.4 km/h \N{EN DASH} 55.6 km/h"
+        fit_columns(self.table, ["Cost per km", "Athi River \N{EN DASH} Kitengela", value, value,
+                                 "\N{MINUS SIGN}23.1 %", "1,000", interval,
+                                 reset.sizeHint().width()])  # fmt: skip
+        reset.deleteLater()
+        # "About" takes the spare width; the buttons keep theirs at the right.
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.flagged_model = RecordsModel(
             columns=[
                 RecordColumn("Outcome", lambda f: f.outcome_id),
@@ -138,8 +147,9 @@ class LearnedTab(QWidget):
         self.flagged_table.setModel(self.flagged_model)
         configure_table(self.flagged_table)
         self.flagged_table.setToolTip("Double-click an outcome to open it")
-        for column, width in enumerate((20, 22, 17)):
-            self.flagged_table.setColumnWidth(column, chars * width)
+        self.flagged_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        fit_columns(self.flagged_table, ["OUT-20261205-0004", "DEC-261207-DAF3-R07",
+                                         "30/12/2026 23:59"])  # fmt: skip
         self.flagged_table.doubleClicked.connect(self._on_flagged_double_clicked)
         self.flagged_label = muted(QLabel(NOTHING_FLAGGED))
         self.flagged_label.setObjectName("flagged_summary")
@@ -150,6 +160,7 @@ class LearnedTab(QWidget):
         lower_layout.addWidget(heading("Outcomes left out of learning", level=3))
         lower_layout.addWidget(self.flagged_label)
         lower_layout.addWidget(self.flagged_table, 1)
+        lower_layout.addStretch(0)  # with nothing flagged, the note stays under its heading
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("learned_splitter")
         self.splitter.addWidget(self.table)
@@ -264,7 +275,8 @@ class LearnedTab(QWidget):
             if view.pending
             else ""
         )
-        self.change_label.setText(f"{view.change}.{waiting}".replace("..", "."))
+        change = view.change[:1].upper() + view.change[1:]
+        self.change_label.setText(f"{change}.{waiting}".replace("..", "."))
         self.learn_button.setVisible(view.pending > 0)
         self.model.set_records(view.rows)
         self.reset_buttons = {}

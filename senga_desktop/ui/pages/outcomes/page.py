@@ -78,6 +78,11 @@ class OutcomesPage(Page):
         self.problem_label, self.problem_box = self._note("problem", "mdi6.alert-circle-outline")
 
         self.to_record = ToRecordTab(context=context)
+        # The tab is laid out flush (it is built to be embedded); on this page it keeps the
+        # margins of the other tabs and of the Routes and Orders lists.
+        to_record_layout = self.to_record.layout()
+        assert to_record_layout is not None
+        to_record_layout.setContentsMargins(u * 4, u * 2, u * 4, u * 3)
         self.history = HistoryTab(context=context)
         self.trend = TrendTab(context=context)
         self.learned: LearnedTab | None = None

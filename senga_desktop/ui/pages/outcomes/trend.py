@@ -15,11 +15,12 @@ from datetime import UTC, datetime, time
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -32,6 +33,7 @@ from senga_desktop.errors import SengaError
 from senga_desktop.ui.pages.decisions.decisions_model import RecordColumn, RecordsModel
 from senga_desktop.ui.pages.orders.formatting import depot_zone, local_time, plural
 from senga_desktop.ui.pages.orders.list_parts import configure_table
+from senga_desktop.ui.pages.outcomes.columns import fit_columns
 from senga_desktop.ui.pages.outcomes.formatting import (
     RESULT_LABELS,
     minutes_text,
@@ -113,8 +115,16 @@ class TrendTab(QWidget):
         shown_layout.addWidget(self.chart, 3)
         shown_layout.addWidget(heading("The routes that went worst", level=3, name="worst_title"))
         shown_layout.addWidget(self.worst_table, 2)
+        # Scrolled, so a narrow window (cards in one column) does not make the whole page taller
+        # than the screen: a tab's minimum height is every tab's.
+        scroll = QScrollArea()
+        scroll.setObjectName("trend_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(shown)
         self.stack = QStackedWidget()
-        self.stack.addWidget(shown)
+        self.stack.addWidget(scroll)
         self.stack.addWidget(empty)
         self.problem = QLabel()
         self.problem.setObjectName("trend_problem")
@@ -184,9 +194,12 @@ class TrendTab(QWidget):
         self.worst_table.setModel(self.worst_model)
         configure_table(self.worst_table)
         self.worst_table.setToolTip("Double-click a route to open its outcome")
-        chars = self.worst_table.fontMetrics().averageCharWidth()
-        for column, width in enumerate((22, 11, 17, 10, 11, 11, 11, 10, 10)):
-            self.worst_table.setColumnWidth(column, chars * width)
+        self.worst_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # "DEC-2612…-R07"
+        minutes, pct = "26 h 12 min", "\N{MINUS SIGN}12.1 %"
+        fit_columns(self.worst_table, ["DEC-261207-DAF3-R07", "KDC 273F", "30/12/2026 23:59",
+                                       "On time", minutes, minutes, pct, pct, pct])  # fmt: skip
+        # A stretched last column would push its figures to the far right, away from the rest.
+        self.worst_table.horizontalHeader().setStretchLastSection(False)
         self.worst_table.doubleClicked.connect(self._on_worst_double_clicked)
 
     # -- loading --------------------------------------------------------------------------------

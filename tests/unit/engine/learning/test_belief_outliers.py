@@ -206,3 +206,18 @@ def test_a_long_drive_recorded_as_zero_minutes_is_flagged() -> None:
         "the drive Nairobi\u2013Thika of 0 min cannot be right: "
         "check the times recorded at both ends"
     )
+
+
+def test_a_distance_shorter_than_the_straight_line_is_flagged_even_on_the_first_route() -> None:
+    """The prior is wide before any evidence, so only physics can catch this one: a route
+    cannot be shorter than the straight lines between its stops."""
+    from senga_desktop.engine.learning import LearnedBelief, Leg, Prior, RouteObservation
+
+    belief = LearnedBelief.start(Prior())
+    legs = (Leg("Nairobi", "Nakuru", 122.0), Leg("Nakuru", "Nairobi", 122.0))
+    result = belief.update(
+        RouteObservation("typo", "rigid", legs, (), distance_km=150.0, duration_minutes=400.0)
+    )
+    assert any("shorter than the straight line" in flag for flag in result.flags)
+    # Only the route's duration (close to what was expected) still counts: no swing to 1.0.
+    assert abs(belief.corridor_factor("Nairobi", "Nakuru") - Prior().road_factor) < 0.05
