@@ -18,13 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from senga_desktop.controllers.bulk_writes import insert_rows, table_of, update_rows
 from senga_desktop.controllers.fleet_board import COMMITTED_ROUTE_STATUSES
 from senga_desktop.controllers.fleet_input import depot_location
 from senga_desktop.controllers.numbering import is_duplicate_key
@@ -49,7 +50,6 @@ from senga_desktop.controllers.outcome_rules import (
     validate_actuals,
 )
 from senga_desktop.controllers.settings import read_general
-from senga_desktop.db.base import Base
 from senga_desktop.db.models import AuditLog, OperationalOutcome, Order, Route, RouteStop, Vehicle
 from senga_desktop.domain import OrderStatus, RouteStatus, VehicleStatus
 from senga_desktop.errors import StaleDataError, ValidationError
@@ -320,23 +320,6 @@ def _audit(
             "username": who[1], "details": details}  # fmt: skip
 
 
-def _table(model: type[Base]) -> Table:
-    return cast(Table, model.__table__)
-
-
-def _versioned(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """UPDATE ``rows`` of ``table``, each only if still at the version read. The SET clause
-    is every key of the rows but the ``b_`` ones, which pick the row."""
-    if not rows:
-        return
-    statement = update(table).where(
-        table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version")
-    )
-    result = session.connection().execute(statement, rows)
-    if result.rowcount != len(rows):
-        raise StaleDataError(_STALE)
-
-
 def _write(
     session: Session,
     facts: _Facts,
@@ -354,19 +337,19 @@ def _write(
          "current_location": dict(depot), "version": t.version + 1}
         for t in facts.trucks.values() if t.changed
     ]  # fmt: skip
-    _versioned(session, _table(Order), writes.orders)
-    _versioned(session, _table(Route), writes.routes)
-    _versioned(session, _table(Vehicle), trucks)
-    if writes.stops:
-        stops = _table(RouteStop)
-        statement = update(stops).where(stops.c.id == bindparam("b_id"))
-        session.connection().execute(statement, writes.stops)
+    expected = len(writes.orders) + len(writes.routes) + len(trucks)
+    updated = (
+        update_rows(session, table_of(Order), writes.orders)
+        + update_rows(session, table_of(Route), writes.routes)
+        + update_rows(session, table_of(Vehicle), trucks)
+    )
+    if updated != expected:
+        raise StaleDataError(_STALE)
+    update_rows(session, table_of(RouteStop), writes.stops)
     try:
-        if writes.outcomes:
-            session.connection().execute(insert(_table(OperationalOutcome)), writes.outcomes)
+        insert_rows(session, table_of(OperationalOutcome), writes.outcomes)
     except IntegrityError as exc:
         if is_duplicate_key(exc, OUTCOME_ROUTE_CLASH):
             raise StaleDataError(_STALE) from exc
         raise
-    if writes.audits:
-        session.connection().execute(insert(_table(AuditLog)), writes.audits)
+    insert_rows(session, table_of(AuditLog), writes.audits)
