@@ -14,7 +14,7 @@ then: the caller's unit of work rolls back).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -35,13 +35,13 @@ from senga_desktop.controllers.outcome_records import (
     OrderResult,
     RouteActuals,
     already_recorded,
-    id_chunks,
     next_outcome_id,
     outcome_keys,
     shared_result,
     who_recorded,
 )
 from senga_desktop.controllers.outcome_rules import (
+    check_failed_to,
     fill_results,
     order_steps,
     outcome_fields,
@@ -166,9 +166,9 @@ class _Facts:
                 r.other_costs_kes, r.actual_start, truck,
             )  # fmt: skip
         by_id = {r.id: r for r in self.routes.values()}
-        for chunk in id_chunks(sorted(by_id)):
+        for chunk in _chunks(sorted(by_id)):
             self._read_route_rows(session, chunk, by_id)
-        for chunk in id_chunks(sorted(trucks)):
+        for chunk in _chunks(sorted(trucks)):
             busy = session.execute(
                 select(Route.vehicle_id, Route.id).where(
                     Route.vehicle_id.in_(chunk), Route.status.in_(COMMITTED_ROUTE_STATUSES)
@@ -209,6 +209,12 @@ class _Facts:
         self.recorded.update((route_pk, outcome) for route_pk, outcome in session.execute(outcomes))
 
 
+def _chunks(values: Sequence[int]) -> Iterator[list[int]]:
+    """``values`` in lists short enough for one ``IN (...)`` on every backend."""
+    for start in range(0, len(values), 500):
+        yield list(values[start : start + 500])
+
+
 def finish_routes(
     session: Session,
     items: Sequence[RouteFinish],
@@ -225,8 +231,7 @@ def finish_routes(
     whether the others are written. ``StaleDataError`` when another desktop changed any of the
     rows meanwhile.
     """
-    if failed_to not in (OrderStatus.PENDING, OrderStatus.CANCELLED):
-        raise ValidationError("failed_to", "Failed orders go back to pending or are cancelled.")
+    check_failed_to(failed_to)
     who = who_recorded(session, recorded_by)
     general = read_general(session)
     keys = outcome_keys(now, ZoneInfo(general.time_zone))

@@ -19,8 +19,7 @@ reads ``assigned -> in_transit -> failed -> pending`` as it happened.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -39,6 +38,7 @@ from senga_desktop.controllers.numbering import ATTEMPTS, KeySequence, is_duplic
 from senga_desktop.controllers.order_status import transition_problem
 from senga_desktop.controllers.outcome_rules import (
     RouteFacts,
+    check_failed_to,
     fill_results,
     order_steps,
     outcome_fields,
@@ -57,7 +57,6 @@ __all__ = [
     "RouteActuals",
     "already_recorded",
     "finish_route",
-    "id_chunks",
     "next_outcome_id",
     "outcome_keys",
     "shared_result",
@@ -70,7 +69,6 @@ T = TypeVar("T")
 #: How the one-outcome-per-route index shows in a unique-constraint error, per backend.
 OUTCOME_ROUTE_CLASH = ("ix_operational_outcomes_route", "operational_outcomes.route_id")
 _OUTCOME_ID_CLASH = ("uq_operational_outcomes_outcome_id", "operational_outcomes.outcome_id")
-_CHUNK = 500  # ids per IN (...) list: well under every backend's bound-parameter limit
 _NUMBERS = "senga.outcome_numbers"  # session.info: the last number taken per day, for imports
 SQLITE_BUSY_SNAPSHOT = 517  # sqlite3.h: (SQLITE_BUSY | (2 << 8))
 _STALE = (
@@ -236,10 +234,8 @@ def _release_truck(context: _Context, route: Route, returned: datetime) -> None:
     route (it stays on route) or was sent to maintenance or off duty meanwhile (kept)."""
     vehicle = route.vehicle
     vehicle.current_location = dict(context.depot)
-    committed = context.busy[vehicle.id]
-    committed.discard(route.id)
     vehicle.status, vehicle.available_at = truck_after(
-        vehicle.status, vehicle.available_at, returned, busy=bool(committed)
+        vehicle.status, vehicle.available_at, returned, busy=context.truck_busy
     )
 
 
@@ -249,46 +245,35 @@ def who_recorded(session: Session, recorded_by: int | None) -> tuple[int | None,
     return (user.id, user.username) if user else (None, audit.COMMAND_LINE_ACTOR)
 
 
-def id_chunks(values: Sequence[int]) -> Iterator[list[int]]:
-    """``values`` in lists short enough for one ``IN (...)`` on every backend."""
-    for start in range(0, len(values), _CHUNK):
-        yield list(values[start : start + _CHUNK])
-
-
 class _Context:
-    """What finishing routes reads from the database, read once for all of them: an import
-    finishing thousands of routes must not query (and autoflush) per route."""
+    """What completing one route reads besides the route: who records it, the depot, the
+    outcome numbering, an outcome recorded already, its orders and the truck's other routes."""
 
     def __init__(
-        self, session: Session, routes: Sequence[Route], recorded_by: int | None, now: datetime
+        self, session: Session, route: Route, recorded_by: int | None, now: datetime
     ) -> None:
         self.who = who_recorded(session, recorded_by)
         general = read_general(session)
         self.depot = depot_location(general)
         self.keys = outcome_keys(now, ZoneInfo(general.time_zone))
-        route_ids = sorted({r.id for r in routes})
-        truck_ids = sorted({r.vehicle_id for r in routes})
-        self.recorded: dict[int, str] = {}
-        self.orders: dict[int, list[Order]] = defaultdict(list)
-        self.busy: dict[int, set[int]] = defaultdict(set)  # a truck's committed routes
-        for chunk in id_chunks(route_ids):
-            rows = session.execute(
-                select(OperationalOutcome.route_id, OperationalOutcome.outcome_id).where(
-                    OperationalOutcome.route_id.in_(chunk)
+        self.earlier = session.scalar(
+            select(OperationalOutcome.outcome_id).where(OperationalOutcome.route_id == route.id)
+        )
+        self.orders = session.scalars(
+            select(Order).where(Order.assigned_route_id == route.id).order_by(Order.id)
+        ).all()
+        self.truck_busy = (
+            session.scalar(
+                select(Route.id)
+                .where(
+                    Route.vehicle_id == route.vehicle_id,
+                    Route.status.in_(COMMITTED_ROUTE_STATUSES),
+                    Route.id != route.id,
                 )
+                .limit(1)
             )
-            self.recorded.update((route, outcome) for route, outcome in rows)
-            query = select(Order).where(Order.assigned_route_id.in_(chunk)).order_by(Order.id)
-            for order in session.scalars(query):
-                self.orders[order.assigned_route_id or 0].append(order)
-        for chunk in id_chunks(truck_ids):
-            busy = session.execute(
-                select(Route.vehicle_id, Route.id).where(
-                    Route.vehicle_id.in_(chunk), Route.status.in_(COMMITTED_ROUTE_STATUSES)
-                )
-            )
-            for truck, route_pk in busy:
-                self.busy[truck].add(route_pk)
+            is not None
+        )
 
 
 def finish_route(
@@ -321,21 +306,16 @@ def finish_route(
     minutes_late, arrived_at, departed_at}]; ``failures`` [{order_id, stop_id, reason, note}];
     ``departed_at``, ``returned_at``, ``fuel_litres``, ``notes``, ``counts_stated``.
     """
-    _check_failed_to(failed_to)
+    check_failed_to(failed_to)
 
     def finish() -> OperationalOutcome:
-        context = _Context(session, [route], recorded_by, now)
+        context = _Context(session, route, recorded_by, now)
         outcome = _finish(session, context, route, actuals, results, failed_to, now)
         _insert_outcome(session, route, outcome, context.keys)
         _audit_completion(session, context, route, outcome, failed_to)
         return outcome
 
     return translate_conflict(route.route_id, finish)
-
-
-def _check_failed_to(failed_to: OrderStatus) -> None:
-    if failed_to not in (OrderStatus.PENDING, OrderStatus.CANCELLED):
-        raise ValidationError("failed_to", "Failed orders go back to pending or are cancelled.")
 
 
 def _audit_completion(
@@ -365,11 +345,11 @@ def _finish(  # noqa: PLR0917 - the arguments of finish_route, passed on
     problem = refusal(route)
     if problem is not None:
         raise ValidationError("route_id", problem)
-    earlier = context.recorded.get(route.id)
+    earlier = context.earlier
     if earlier is not None:
         raise already_recorded(route, earlier)
     validate_actuals(actuals)
-    orders = context.orders[route.id]
+    orders = context.orders
     named, filled = fill_results(route, orders, results, actuals.counts)
     by_order = named | {o: OrderResult(o, kind) for o, kind in filled.items()}
     fields = outcome_fields(route, orders, by_order, actuals)

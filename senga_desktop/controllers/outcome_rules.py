@@ -24,6 +24,7 @@ __all__ = [
     "RouteFacts",
     "StopFacts",
     "TruckRates",
+    "check_failed_to",
     "cost_breakdown",
     "fill_results",
     "money",
@@ -105,6 +106,12 @@ class OrderFacts(Protocol):
     def order_id(self) -> str: ...
     @property
     def price_kes(self) -> Decimal: ...
+
+
+def check_failed_to(failed_to: OrderStatus) -> None:
+    """ValidationError unless failed orders go back to pending or are cancelled."""
+    if failed_to not in (OrderStatus.PENDING, OrderStatus.CANCELLED):
+        raise ValidationError("failed_to", "Failed orders go back to pending or are cancelled.")
 
 
 def refusal(route: RouteFacts) -> str | None:

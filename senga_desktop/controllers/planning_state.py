@@ -8,7 +8,7 @@ since (a stale decision).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -102,6 +102,8 @@ class StateSnapshot:
     order_versions: Mapping[str, int]
     vehicle_versions: Mapping[str, int]
     belief_version: int | None = None
+    #: What that belief changes in rows read later for the same run (not stored: the state is).
+    learned: LearnedTerms | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -341,4 +343,5 @@ def read_state(
         {o.order_id: o.version for o in orders},
         {v.vehicle_id: v.version for v in vehicles},
         version,
+        learned,
     )

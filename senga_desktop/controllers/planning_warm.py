@@ -25,10 +25,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from senga_desktop.controllers.learning import current_belief
 from senga_desktop.controllers.planning_state import (
     STATUS_WORDS,
-    LearnedTerms,
     StateSnapshot,
     _order_state,
     _truck_state,
@@ -222,8 +220,7 @@ def _extend(
     routes: list[PlannedRoute] = []
     known = {t.vehicle_id for t in trucks}
     trips = read_trips(session)
-    version, belief = current_belief(session)
-    learned = LearnedTerms(belief) if version is not None else None
+    learned = snapshot.learned
     for route in session.scalars(query):
         vehicle = route.vehicle
         vid = vehicle.vehicle_id

@@ -63,6 +63,7 @@ from senga_desktop.controllers.outcome_records import (
     OrderResult,
     RouteActuals,
 )
+from senga_desktop.controllers.outcome_rules import check_failed_to
 from senga_desktop.controllers.permissions import Actor, Permission, authorize
 from senga_desktop.controllers.settings import read_general
 from senga_desktop.db.uow import unit_of_work
@@ -360,8 +361,7 @@ def commit_outcomes(
     ``drop_bad_rows`` is false, or when the database changed since the preview (a route
     completed or cancelled meanwhile, here or on another desktop).
     """
-    if failed_to not in (OrderStatus.PENDING, OrderStatus.CANCELLED):
-        raise ValidationError("failed_to", "Failed orders go back to pending or are cancelled.")
+    check_failed_to(failed_to)
     rows = rows_to_write(preview, drop_bad_rows=drop_bad_rows)
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     items = [row.value for row in rows if row.value is not None]
